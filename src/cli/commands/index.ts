@@ -1,0 +1,7 @@
+/** One entry per subcommand; each lives in its own module under src/cli/commands/. */
+export interface Command {
+  summary: string;
+  run(argv: readonly string[]): Promise<void>;
+}
+
+export const COMMANDS: Record<string, Command> = {};
