@@ -1,0 +1,50 @@
+import { taIsZero } from './ta-util';
+
+/**
+ * TA-Lib ATR / NATR over a stream of true ranges (the first candle has none): the first value is the
+ * mean of the first n true ranges (index n), then atr = (atr * (n-1) + tr) / n.
+ */
+export class Atr {
+  readonly period: number;
+  private count = 0; // true ranges seen
+  private acc = 0;
+  private pCount = 0;
+  private pAcc = 0;
+  value = NaN;
+
+  constructor(period: number) {
+    this.period = period;
+  }
+
+  /** Feed the true range of candles 1, 2, ... */
+  update(tr: number, replace: boolean): number {
+    if (replace) {
+      this.count = this.pCount;
+      this.acc = this.pAcc;
+    } else {
+      this.pCount = this.count;
+      this.pAcc = this.acc;
+    }
+    const n = this.period;
+    const i = ++this.count;
+    if (i < n) {
+      this.acc += tr;
+      return (this.value = NaN);
+    }
+    if (i === n) {
+      this.acc += tr;
+      this.acc /= n;
+    } else {
+      this.acc *= n - 1;
+      this.acc += tr;
+      this.acc /= n;
+    }
+    return (this.value = this.acc);
+  }
+
+  /** TA-Lib NATR for the current value. */
+  natr(close: number): number {
+    if (this.value !== this.value) return NaN;
+    return taIsZero(close) ? 0 : (this.value / close) * 100;
+  }
+}

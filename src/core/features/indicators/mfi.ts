@@ -1,0 +1,77 @@
+/**
+ * TA-Lib MFI(n): money flow tp * volume split into positive / negative by the change of the typical
+ * price, running totals over n changes in TA-Lib's order; 0 when the total flow is < 1 (TA-Lib's rule).
+ * First value at index n.
+ */
+export class Mfi {
+  readonly period: number;
+  private readonly pos: Float64Array;
+  private readonly neg: Float64Array;
+  private count = 0;
+  private prevTp = 0;
+  private posSum = 0;
+  private negSum = 0;
+  private readonly snap = new Float64Array(6);
+  value = NaN;
+
+  constructor(period: number) {
+    this.period = period;
+    this.pos = new Float64Array(period);
+    this.neg = new Float64Array(period);
+  }
+
+  update(high: number, low: number, close: number, volume: number, replace: boolean): number {
+    const s = this.snap;
+    if (replace) {
+      this.count = s[0]!;
+      this.prevTp = s[1]!;
+      this.posSum = s[2]!;
+      this.negSum = s[3]!;
+      if (this.count > 0) {
+        const slot = (this.count - 1) % this.period;
+        this.pos[slot] = s[4]!;
+        this.neg[slot] = s[5]!;
+      }
+    } else {
+      s[0] = this.count;
+      s[1] = this.prevTp;
+      s[2] = this.posSum;
+      s[3] = this.negSum;
+      if (this.count > 0) {
+        const slot = (this.count - 1) % this.period;
+        s[4] = this.pos[slot]!;
+        s[5] = this.neg[slot]!;
+      }
+    }
+    const n = this.period;
+    const i = this.count++;
+    const tp = (high + low + close) / 3;
+    if (i === 0) {
+      this.prevTp = tp;
+      return (this.value = NaN);
+    }
+    const slot = (i - 1) % n;
+    if (i > n) {
+      this.posSum -= this.pos[slot]!;
+      this.negSum -= this.neg[slot]!;
+    }
+    const d = tp - this.prevTp;
+    this.prevTp = tp;
+    const flow = tp * volume;
+    if (d < 0) {
+      this.neg[slot] = flow;
+      this.negSum += flow;
+      this.pos[slot] = 0;
+    } else if (d > 0) {
+      this.pos[slot] = flow;
+      this.posSum += flow;
+      this.neg[slot] = 0;
+    } else {
+      this.pos[slot] = 0;
+      this.neg[slot] = 0;
+    }
+    if (i < n) return (this.value = NaN);
+    const total = this.posSum + this.negSum;
+    return (this.value = total < 1 ? 0 : 100 * (this.posSum / total));
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Rolling mean / population std / skewness / excess kurtosis over the last `period` values from power
+ * sums, O(1) per update. The sums are recomputed exactly from the window every `period` updates (no
+ * drift; deterministic). Replace-safe. Degenerate windows (variance <= `tiny`) give std 0, skew 0, kurt 0.
+ */
+export class RollingMoments {
+  readonly period: number;
+  private readonly order: number;
+  private readonly buf: Float64Array;
+  private pos = 0;
+  private count = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private s4 = 0;
+  private p = new Float64Array(7); // pos, count, s1..s4, old
+  mean = NaN;
+  variance = NaN;
+  std = NaN;
+  skew = NaN;
+  kurt = NaN;
+
+  /** `order` 2 computes mean/std only; 4 adds skew and kurtosis. */
+  constructor(period: number, order: 2 | 4 = 4) {
+    if (!Number.isInteger(period) || period < 2) throw new Error(`period must be an integer >= 2, got ${period}`);
+    this.period = period;
+    this.order = order;
+    this.buf = new Float64Array(period);
+  }
+
+  update(x: number, replace: boolean): void {
+    const p = this.p;
+    if (replace) {
+      this.pos = p[0]!;
+      this.count = p[1]!;
+      this.s1 = p[2]!;
+      this.s2 = p[3]!;
+      this.s3 = p[4]!;
+      this.s4 = p[5]!;
+      this.buf[this.pos] = p[6]!;
+    } else {
+      p[0] = this.pos;
+      p[1] = this.count;
+      p[2] = this.s1;
+      p[3] = this.s2;
+      p[4] = this.s3;
+      p[5] = this.s4;
+      p[6] = this.buf[this.pos]!;
+    }
+    const n = this.period;
+    const pos = this.pos;
+    const full = this.count >= n;
+    const o = full ? this.buf[pos]! : 0;
+    this.buf[pos] = x;
+    const x2 = x * x;
+    const o2 = o * o;
+    this.s1 += x - o;
+    this.s2 += x2 - o2;
+    if (this.order === 4) {
+      this.s3 += x2 * x - o2 * o;
+      this.s4 += x2 * x2 - o2 * o2;
+    }
+    this.count++;
+    const next = pos + 1 === n ? 0 : pos + 1;
+    this.pos = next;
+    if (next === 0 && this.count >= n) this.recompute();
+    if (this.count < n) {
+      this.mean = this.variance = this.std = this.skew = this.kurt = NaN;
+      return;
+    }
+    this.finish();
+  }
+
+  private recompute(): void {
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    const b = this.buf;
+    for (let i = 0; i < this.period; i++) {
+      const v = b[i]!;
+      const v2 = v * v;
+      s1 += v;
+      s2 += v2;
+      s3 += v2 * v;
+      s4 += v2 * v2;
+    }
+    this.s1 = s1;
+    this.s2 = s2;
+    if (this.order === 4) {
+      this.s3 = s3;
+      this.s4 = s4;
+    }
+  }
+
+  private finish(): void {
+    const n = this.period;
+    const m = this.s1 / n;
+    const e2 = this.s2 / n;
+    let v = e2 - m * m;
+    // variance below the rounding noise of the raw second moment counts as 0
+    if (!(v > e2 * 1e-12) || !(v > 1e-300)) v = 0;
+    this.mean = m;
+    this.variance = v;
+    this.std = Math.sqrt(v);
+    if (this.order !== 4) return;
+    if (v === 0) {
+      this.skew = 0;
+      this.kurt = 0;
+      return;
+    }
+    const e3 = this.s3 / n;
+    const e4 = this.s4 / n;
+    const m2 = m * m;
+    const c3 = e3 - 3 * m * e2 + 2 * m2 * m;
+    const c4 = e4 - 4 * m * e3 + 6 * m2 * e2 - 3 * m2 * m2;
+    this.skew = c3 / (v * Math.sqrt(v));
+    this.kurt = c4 / (v * v) - 3;
+  }
+}

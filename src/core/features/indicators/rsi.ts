@@ -1,0 +1,64 @@
+import { taIsZero } from './ta-util';
+
+/**
+ * TA-Lib RSI (unstable period 0, default compatibility): the first n changes are averaged, then Wilder
+ * smoothing avg = (avg * (n-1) + x) / n. First value at index n. 0 when avgGain + avgLoss is ~0.
+ */
+export class Rsi {
+  readonly period: number;
+  private count = 0;
+  private prevValue = NaN;
+  private gain = 0;
+  private loss = 0;
+  private pCount = 0;
+  private pPrevValue = NaN;
+  private pGain = 0;
+  private pLoss = 0;
+  value = NaN;
+
+  constructor(period: number) {
+    this.period = period;
+  }
+
+  update(x: number, replace: boolean): number {
+    if (replace) {
+      this.count = this.pCount;
+      this.prevValue = this.pPrevValue;
+      this.gain = this.pGain;
+      this.loss = this.pLoss;
+    } else {
+      this.pCount = this.count;
+      this.pPrevValue = this.prevValue;
+      this.pGain = this.gain;
+      this.pLoss = this.loss;
+    }
+    const n = this.period;
+    const i = this.count++;
+    if (i === 0) {
+      this.prevValue = x;
+      return (this.value = NaN);
+    }
+    const d = x - this.prevValue;
+    this.prevValue = x;
+    if (i < n) {
+      if (d < 0) this.loss -= d;
+      else this.gain += d;
+      return (this.value = NaN);
+    }
+    if (i === n) {
+      if (d < 0) this.loss -= d;
+      else this.gain += d;
+      this.loss /= n;
+      this.gain /= n;
+    } else {
+      this.loss *= n - 1;
+      this.gain *= n - 1;
+      if (d < 0) this.loss -= d;
+      else this.gain += d;
+      this.loss /= n;
+      this.gain /= n;
+    }
+    const t = this.gain + this.loss;
+    return (this.value = taIsZero(t) ? 0 : 100 * (this.gain / t));
+  }
+}

@@ -1,0 +1,38 @@
+import { RollingExtreme } from './rolling-extreme';
+import { Sma } from './sma';
+
+/**
+ * TA-Lib STOCH(fastK, slowK, SMA, slowD, SMA): fast %K = 100 * (close - LL)/(HH - LL) over fastK
+ * candles (0 when HH == LL), slow %K = SMA(fast %K), slow %D = SMA(slow %K); both outputs start together
+ * at index (fastK - 1) + (slowK - 1) + (slowD - 1).
+ */
+export class Stoch {
+  private readonly hh: RollingExtreme;
+  private readonly ll: RollingExtreme;
+  private readonly kSma: Sma;
+  private readonly dSma: Sma;
+  k = NaN;
+  d = NaN;
+
+  constructor(fastK: number, slowK: number, slowD: number) {
+    this.hh = new RollingExtreme(fastK, 'max');
+    this.ll = new RollingExtreme(fastK, 'min');
+    this.kSma = new Sma(slowK);
+    this.dSma = new Sma(slowD);
+  }
+
+  update(high: number, low: number, close: number, replace: boolean): void {
+    const hh = this.hh.update(high, replace);
+    const ll = this.ll.update(low, replace);
+    this.k = this.d = NaN;
+    if (hh !== hh) return;
+    const diff = (hh - ll) / 100;
+    const fastK = diff !== 0 ? (close - ll) / diff : 0;
+    const k = this.kSma.update(fastK, replace);
+    if (k !== k) return;
+    const d = this.dSma.update(k, replace);
+    if (d !== d) return;
+    this.k = k;
+    this.d = d;
+  }
+}

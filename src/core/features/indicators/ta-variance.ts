@@ -1,0 +1,63 @@
+import { TA_EPSILON } from './ta-util';
+
+/**
+ * TA-Lib's rolling variance (TA_INT_VAR, used by STDDEV and BBANDS): running totals of x and x^2 in
+ * TA-Lib's order, var = E[x^2] - E[x]^2, population. `mean` equals TA_SMA bit for bit.
+ */
+export class TaVariance {
+  readonly period: number;
+  private readonly buf: Float64Array;
+  private pos = 0;
+  private count = 0;
+  private t1 = 0;
+  private t2 = 0;
+  private pPos = 0;
+  private pCount = 0;
+  private pT1 = 0;
+  private pT2 = 0;
+  mean = NaN;
+  variance = NaN;
+  /** TA-Lib STDDEV(period, 1): sqrt(var), 0 when var <= TA_EPSILON. */
+  std = NaN;
+
+  constructor(period: number) {
+    this.period = period;
+    this.buf = new Float64Array(period);
+  }
+
+  update(x: number, replace: boolean): void {
+    if (replace) {
+      this.pos = this.pPos;
+      this.count = this.pCount;
+      this.t1 = this.pT1;
+      this.t2 = this.pT2;
+    } else {
+      this.pPos = this.pos;
+      this.pCount = this.count;
+      this.pT1 = this.t1;
+      this.pT2 = this.t2;
+    }
+    const n = this.period;
+    const pos = this.pos;
+    this.buf[pos] = x;
+    const a = this.t1 + x;
+    const b = this.t2 + x * x;
+    const next = pos + 1 === n ? 0 : pos + 1;
+    if (this.count + 1 >= n) {
+      const m1 = a / n;
+      const m2 = b / n;
+      this.mean = m1;
+      this.variance = m2 - m1 * m1;
+      this.std = this.variance < TA_EPSILON ? 0 : Math.sqrt(this.variance);
+      const old = this.buf[next]!;
+      this.t1 = a - old;
+      this.t2 = b - old * old;
+    } else {
+      this.mean = this.variance = this.std = NaN;
+      this.t1 = a;
+      this.t2 = b;
+    }
+    this.pos = next;
+    this.count++;
+  }
+}

@@ -1,0 +1,63 @@
+import type { PatternName } from '../patterns/names';
+
+/** Horizons of the price predictor, in candles of the stream's timeframe. */
+export const HORIZONS = [1, 5, 15, 60] as const;
+export type Horizon = (typeof HORIZONS)[number];
+export type HorizonKey = `${Horizon}`;
+
+export type EnsembleMember = 'xgboost' | 'hist_gbdt' | 'random_forest';
+
+export interface HorizonPrediction {
+  prediction: number;
+  return: number;
+  lower: number;
+  upper: number;
+  confidence: number;
+  std: number;
+  models: Record<EnsembleMember, number>;
+}
+
+export interface PatternsPart {
+  /** CNN probability per pattern above its decision threshold. */
+  detected: Partial<Record<PatternName, number>>;
+  count: number;
+  strongest: [PatternName, number] | null;
+  /** Rule-detector verdict per pattern at the current candle. */
+  rules: Record<PatternName, boolean>;
+  /** Every pattern's CNN probability (null when the CNN is not loaded). */
+  probabilities: Record<PatternName, number> | null;
+}
+
+export interface Signal {
+  type: 'BUY' | 'SELL' | 'HOLD';
+  source: string;
+  reason: string;
+  confidence: number;
+}
+
+export interface ModelStatus {
+  pattern_cnn_loaded: boolean;
+  price_predictor_loaded: boolean;
+  models_loaded: boolean;
+  cnn_backend: string | null;
+  ensemble_backend: string | null;
+  model_version: string | null;
+  /** Why a model is not loaded, in plain words (null when both are loaded). */
+  error?: string | null;
+}
+
+/** The Insight JSON of SPEC §2: snake_case keys, every number finite or null. */
+export interface Insight {
+  symbol: string;
+  exchange: string;
+  timeframe: string;
+  time: number;
+  current_price: number;
+  patterns: PatternsPart;
+  price_predictions: Partial<Record<HorizonKey, HorizonPrediction>>;
+  signals: Signal[];
+  confidence: number | null;
+  model_status: ModelStatus;
+  cached: boolean;
+  computed_ms: number;
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { hasChromium, launchChromium } from '../helpers/browser';
+import { startPreview } from '../helpers/preview-server';
+import type { EngineStatus } from '../../workers/engine-api';
+
+/** Collects console errors and uncaught page errors, so the test can assert there are none. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+async function engineStatus(page: Page): Promise<EngineStatus> {
+  await page.waitForFunction(() => 'candlecast' in globalThis);
+  return page.evaluate(() =>
+    (
+      globalThis as unknown as { candlecast: { engine: { getStatus(): Promise<EngineStatus> } } }
+    ).candlecast.engine.getStatus(),
+  );
+}
+
+describe.skipIf(!hasChromium)('app shell in Chromium', () => {
+  let server: PreviewServer;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ server, url } = await startPreview());
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  describe('without WebGPU flags', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('loads, the worker answers getStatus, and the simulated stream renders candles', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const errors = watchErrors(page);
+      await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+
+      const status = await engineStatus(page);
+      expect(status.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(typeof status.webgpu.available).toBe('boolean');
+
+      await page.waitForFunction(
+        () => Number(document.querySelector('.chart')?.getAttribute('data-candle-count') ?? 0) >= 500,
+        undefined,
+        { timeout: 20_000 },
+      );
+      expect(await page.locator('.badge').textContent()).toBe('Simulated');
+      // The chart really drew: lightweight-charts renders into canvases with non-zero size.
+      const canvases = await page.locator('.chart canvas').count();
+      expect(canvases).toBeGreaterThan(0);
+
+      const after = await engineStatus(page);
+      const feed = after.feeds.find((f) => f.symbol === 'BTCUSDT' && f.timeframe === '1m');
+      expect(feed?.source).toBe('simulated');
+      expect(feed?.candles).toBeGreaterThanOrEqual(500);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('keeps exchange, symbol and timeframe in the URL', async () => {
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${url}/?exchange=simulated&symbol=ethusdt&tf=5m`);
+      await page.waitForFunction(() => document.querySelector('h2')?.textContent?.includes('ETHUSDT'));
+      await page.selectOption('select >> nth=1', '15m');
+      await page.waitForFunction(() => location.search.includes('tf=15m'));
+      expect(new URL(page.url()).searchParams.get('symbol')).toBe('ETHUSDT');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  });
+
+  describe('with WebGPU enabled (SwiftShader)', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium({ webgpu: true });
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('reports a WebGPU adapter in getStatus', async () => {
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${url}/?exchange=simulated`);
+      const status = await engineStatus(page);
+      expect(status.webgpu.error).toBeNull();
+      expect(status.webgpu.available).toBe(true);
+      expect(status.webgpu.adapter).toBeTruthy();
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { CsvError, formatCandlesCsv, parseCandlesCsv } from '../../../src/feeds/csv';
+import { hasCandleData, loadCandles } from '../../helpers/data';
+
+const HEADER = 'time,open,high,low,close,volume';
+
+function errorOf(text: string): CsvError {
+  try {
+    parseCandlesCsv(text, { source: 'in.csv' });
+  } catch (err) {
+    if (err instanceof CsvError) return err;
+    throw err;
+  }
+  throw new Error('expected a CsvError');
+}
+
+describe('parseCandlesCsv', () => {
+  it('reads the header format with epoch-ms times', () => {
+    const candles = parseCandlesCsv(`${HEADER}\n1700000000000,1,2,0.5,1.5,10\n1700000060000,1.5,1.6,1.4,1.45,0\n`);
+    expect(candles).toEqual([
+      { time: 1700000000000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
+      { time: 1700000060000, open: 1.5, high: 1.6, low: 1.4, close: 1.45, volume: 0 },
+    ]);
+  });
+
+  it('reads ISO 8601 times (Z, offsets, bare UTC) and CRLF, BOM and blank lines', () => {
+    const text = `\ufeff${HEADER}\r\n2024-01-01T00:00:00Z,1,1,1,1,1\r\n\r\n2024-01-01T01:01:00+01:00,1,1,1,1,1\r\n2024-01-01 00:02,1,1,1,1,1\r\n`;
+    expect(parseCandlesCsv(text).map((c) => c.time)).toEqual([
+      Date.UTC(2024, 0, 1, 0, 0),
+      Date.UTC(2024, 0, 1, 0, 1),
+      Date.UTC(2024, 0, 1, 0, 2),
+    ]);
+  });
+
+  it("reads Binance's raw 12-column kline CSV without a header (ms and µs times)", () => {
+    const row = (t: number) => `${t},42000.1,42010.5,41990,42005.2,12.5,${t + 59_999},525000.1,100,6.1,256000.2,0`;
+    const candles = parseCandlesCsv(`${row(1700000000000)}\n${row(1700000060000 * 1000)}\n`);
+    expect(candles.map((c) => c.time)).toEqual([1700000000000, 1700000060000]);
+    expect(candles[0]).toEqual({ time: 1700000000000, open: 42000.1, high: 42010.5, low: 41990, close: 42005.2, volume: 12.5 });
+  });
+
+  it.each([
+    ['an empty file', '', 1, 'no candles: the input is empty'],
+    ['only a header', `${HEADER}\n`, 2, 'no candles: only a header'],
+    ['a bad header', 'date,o,h,l,c,v\n1,1,1,1,1,1', 1, 'bad header "date,o,h,l,c,v"'],
+    ['no header and 6 columns', '1700000000000,1,1,1,1,1', 1, 'missing header'],
+    ['a short row', `${HEADER}\n1700000000000,1,1,1,1`, 2, 'expected 6 columns, found 5'],
+    ['a non-numeric price', `${HEADER}\n1700000000000,1,abc,1,1,1`, 2, 'high "abc" is not a number'],
+    ['a NaN price', `${HEADER}\n1700000000000,NaN,1,1,1,1`, 2, 'open "NaN" is not a number'],
+    ['an infinite volume', `${HEADER}\n1700000000000,1,1,1,1,Infinity`, 2, 'volume "Infinity" is not a number'],
+    ['an overflowing number', `${HEADER}\n1700000000000,1,1,1,1,1e999`, 2, 'volume "1e999" is not a number'],
+    ['a bad time', `${HEADER}\nyesterday,1,1,1,1,1`, 2, 'time "yesterday" is not a time'],
+    ['high < low', `${HEADER}\n1700000000000,1,1,2,1,1`, 2, 'high 1 < low 2'],
+    ['a zero price', `${HEADER}\n1700000000000,0,1,0,1,1`, 2, 'prices must be > 0'],
+    ['a negative volume', `${HEADER}\n1700000000000,1,1,1,1,-5`, 2, 'volume -5 is negative'],
+    ['a duplicate time', `${HEADER}\n1700000000000,1,1,1,1,1\n1700000000000,1,1,1,1,1`, 3, 'duplicate time 1700000000000'],
+    ['unsorted times', `${HEADER}\n1700000060000,1,1,1,1,1\n1700000000000,1,1,1,1,1`, 3, 'unsorted'],
+  ])('rejects %s with the line and the problem', (_name, text, line, problem) => {
+    const err = errorOf(text);
+    expect(err.line).toBe(line);
+    expect(err.problem).toContain(problem);
+    expect(err.message).toBe(`in.csv:${line}: ${err.problem}`);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('checks grid alignment when a timeframe is given', () => {
+    expect(() => parseCandlesCsv(`${HEADER}\n1700000001000,1,1,1,1,1`, { timeframe: '1m' })).toThrow(
+      /1700000001000 is not aligned to the 1m grid/,
+    );
+  });
+
+  it('round-trips through formatCandlesCsv', () => {
+    const candles = [
+      { time: 1700000000000, open: 0.000123, high: 0.00013, low: 0.00012, close: 0.000125, volume: 1e9 },
+      { time: 1700000060000, open: 43000.01, high: 43100, low: 42999.99, close: 43050.5, volume: 0.00001 },
+    ];
+    expect(parseCandlesCsv(formatCandlesCsv(candles))).toEqual(candles);
+  });
+
+  it.skipIf(!hasCandleData)('reads every row of a real file with gaps and flat zero-volume candles', () => {
+    const candles = loadCandles('binance_BTCUSDT_1m_2023-03_2023-05.csv');
+    expect(candles.length).toBe(66087);
+    expect(candles.filter((c) => c.volume === 0 && c.high === c.low).length).toBeGreaterThanOrEqual(72);
+    expect(parseCandlesCsv(formatCandlesCsv(candles.slice(0, 5000)))).toEqual(candles.slice(0, 5000));
+  });
+});
