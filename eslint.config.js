@@ -4,7 +4,9 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default ts.config(
-  { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'public/models/', 'coverage/', 'test-results/', 'training/.work/'] },
+  {
+    ignores: ['dist/', 'dev-dist/', 'node_modules/', 'public/models/', 'coverage/', 'test-results/', 'training/.work/'],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

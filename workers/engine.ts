@@ -1,32 +1,107 @@
 import type { Candle } from '../src/core/candles/candle';
 import { parseTimeframe, type Timeframe } from '../src/core/candles/timeframe';
+import type { PipelineModels } from '../src/core/insights/pipeline';
+import type { ScoredPrediction } from '../src/core/insights/track-record';
+import { scoreHorizon } from '../src/core/insights/track-record';
+import {
+  HORIZONS,
+  type HorizonKey,
+  type HorizonPrediction,
+  type Insight,
+  type PatternsPart,
+  type Signal,
+} from '../src/core/insights/types';
+import { oneLine } from '../src/core/util/errors';
+import { ADAPTERS, isExchangeId } from '../src/feeds/adapter';
+import { parseCandlesCsv } from '../src/feeds/csv';
+import { isLoopbackUrl } from '../src/feeds/loopback';
 import { SimulatedFeed } from '../src/feeds/simulated-feed';
+import { POPULAR_SYMBOLS } from '../src/feeds/popular-symbols';
 import pkg from '../package.json';
-import type { EngineApi, EngineStatus, StreamKey, StreamUpdate, SubscriptionInfo, WebGpuInfo } from './engine-api';
-import { Stream, streamId } from './stream';
+import type {
+  EngineApi,
+  EngineStatus,
+  ImportResult,
+  ReplaySpeed,
+  ReplayState,
+  StreamKey,
+  StreamUpdate,
+  SubscribeOptions,
+  SubscriptionInfo,
+  TrackRecord,
+  WebGpuInfo,
+} from './engine-api';
+import { startLiveStream } from './live-source';
+import { fetchManifest, loadBrowserModels } from './models';
+import { ReplaySession } from './replay-session';
+import { openStorage, type EngineStorage } from './storage';
+import { Stream, streamId, type StreamHooks } from './stream';
 import { probeWebGpu } from './webgpu-probe';
 
+const LOADING: PipelineModels = { cnn: null, cnnError: 'loading', price: null, priceError: 'loading' };
+/** Imported candles are stored under this exchange name. */
+export const IMPORT_EXCHANGE = 'import';
+
 /**
- * The engine behind the worker: owns the streams and (as they land) the feature engine, models and insight
- * builder. Everything here runs off the main thread; the UI only renders what it pushes.
+ * The engine behind the worker: owns the streams, the models, the stores and replays. Everything here runs
+ * off the main thread; the UI only renders what it pushes or returns.
  */
 export class Engine implements EngineApi {
   private readonly streams = new Map<string, Stream>();
   private readonly subscriptions = new Map<number, Stream>();
-  private nextSubscriptionId = 1;
+  private readonly replays = new Map<number, ReplaySession>();
+  private nextId = 1;
   private webgpu: Promise<WebGpuInfo> | null = null;
+  private models: PipelineModels = LOADING;
+  private readonly modelsReady: Promise<void>;
+  private manifest: Promise<unknown> | null = null;
+  private readonly storage: EngineStorage | null;
+  private readonly symbolLists = new Map<string, Promise<string[]>>();
+  private readonly hooks: StreamHooks;
+  /** Imports kept in memory when there is no IndexedDB. */
+  private readonly memoryImports = new Map<string, Candle[]>();
+  /** The last failed background write (candles, insights, predictions), for the status line. */
+  private storageError: string | null = null;
+
+  constructor(options: { loadModels?: () => Promise<PipelineModels>; storage?: EngineStorage | null } = {}) {
+    this.storage = options.storage === undefined ? openStorage() : options.storage;
+    this.modelsReady = (options.loadModels ?? loadBrowserModels)().then(
+      (models) => this.useModels(models),
+      (err: unknown) => this.useModels({ cnn: null, cnnError: oneLine(err), price: null, priceError: oneLine(err) }),
+    );
+    this.hooks = this.storageHooks();
+  }
+
+  /** Resolves once the models have loaded (or failed to). */
+  ready(): Promise<void> {
+    return this.modelsReady;
+  }
 
   async getStatus(): Promise<EngineStatus> {
     this.webgpu ??= probeWebGpu();
+    const m = this.models;
     return {
       version: pkg.version,
       webgpu: await this.webgpu,
       crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
       feeds: [...this.streams.values()].map((s) => s.info()),
       models: {
-        pattern_cnn: { loaded: false, backend: null, version: null, error: 'pattern CNN not loaded yet' },
-        price_ensemble: { loaded: false, backend: null, version: null, error: 'price ensemble not loaded yet' },
+        pattern_cnn: {
+          loaded: m.cnn !== null,
+          backend: m.cnn?.backend ?? null,
+          version: m.cnn?.version ?? null,
+          error: m.cnnError,
+        },
+        price_ensemble: {
+          loaded: m.price !== null,
+          backend: m.price?.backend ?? null,
+          version: m.price?.version ?? null,
+          error: m.priceError,
+        },
       },
+      storage: this.storage
+        ? (this.storage.lastEvent() ?? this.storageError ?? 'ok')
+        : 'IndexedDB is not available: nothing is cached',
     };
   }
 
@@ -35,12 +110,19 @@ export class Engine implements EngineApi {
     timeframe: Timeframe,
     exchange: string,
     onUpdate: (update: StreamUpdate) => void,
+    options: SubscribeOptions = {},
   ): Promise<SubscriptionInfo> {
-    const stream = this.streamFor({ exchange, symbol: symbol.toUpperCase(), timeframe: parseTimeframe(timeframe) });
-    const id = this.nextSubscriptionId++;
+    const key: StreamKey = {
+      exchange: exchange.toLowerCase(),
+      symbol: symbol.toUpperCase(),
+      timeframe: parseTimeframe(timeframe),
+    };
+    const stream = this.streams.get(streamId(key)) ?? (await this.openStream(key, options));
+    await stream.idle();
+    const id = this.nextId++;
     stream.listeners.set(id, onUpdate);
     this.subscriptions.set(id, stream);
-    return { id, source: stream.source, history: stream.history() };
+    return { id, source: stream.source, history: stream.history(), insight: stream.latestInsight };
   }
 
   async unsubscribe(id: number): Promise<void> {
@@ -48,33 +130,257 @@ export class Engine implements EngineApi {
     if (!stream) return;
     this.subscriptions.delete(id);
     stream.listeners.delete(id);
-    if (stream.listeners.size === 0) {
+    if (stream.listeners.size === 0 && stream.source !== 'replay') {
       stream.stop();
       this.streams.delete(streamId(stream.key));
     }
   }
 
   async getCandles(symbol: string, timeframe: Timeframe, exchange: string, limit?: number): Promise<Candle[]> {
-    const stream = this.streams.get(streamId({ exchange, symbol: symbol.toUpperCase(), timeframe }));
-    return stream ? stream.history(limit) : [];
+    const stream = this.findStream(symbol, timeframe, exchange);
+    if (stream) {
+      await stream.idle();
+      return stream.history(limit);
+    }
+    if (!this.storage) return [];
+    const key = {
+      exchange: exchange.toLowerCase(),
+      symbol: symbol.toUpperCase(),
+      timeframe: parseTimeframe(timeframe),
+    };
+    return this.storage.candles.latest(key, limit ?? 1000);
   }
 
-  private streamFor(key: StreamKey): Stream {
-    const id = streamId(key);
-    let stream = this.streams.get(id);
-    if (stream) return stream;
-    stream = new Stream(key, 'simulated');
-    this.streams.set(id, stream);
-    this.startSimulated(stream);
+  async getInsights(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null> {
+    const stream = this.findStream(symbol, timeframe, exchange);
+    if (stream) {
+      await stream.idle();
+      if (stream.latestInsight) return { ...stream.latestInsight, cached: false };
+    }
+    return this.cachedInsight(symbol, timeframe, exchange ?? stream?.key.exchange);
+  }
+
+  async getPatterns(symbol: string, timeframe: Timeframe, exchange?: string): Promise<PatternsPart | null> {
+    return (await this.getInsights(symbol, timeframe, exchange))?.patterns ?? null;
+  }
+
+  async getPricePrediction(
+    symbol: string,
+    timeframe: Timeframe,
+    exchange?: string,
+  ): Promise<Partial<Record<HorizonKey, HorizonPrediction>> | null> {
+    return (await this.getInsights(symbol, timeframe, exchange))?.price_predictions ?? null;
+  }
+
+  async getSignals(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Signal[] | null> {
+    return (await this.getInsights(symbol, timeframe, exchange))?.signals ?? null;
+  }
+
+  async getTrackRecord(symbol: string, timeframe: Timeframe, exchange?: string): Promise<TrackRecord> {
+    const stream = this.findStream(symbol, timeframe, exchange);
+    const live = stream ? stream.track.scores() : HORIZONS.map((h) => scoreHorizon(h, []));
+    let sinceInstall = HORIZONS.map((h) => scoreHorizon(h, []));
+    if (this.storage && stream) {
+      try {
+        const records = (await this.storage.predictions.range(stream.key)).filter((r) => r.realized !== null);
+        sinceInstall = HORIZONS.map((h) =>
+          scoreHorizon(
+            h,
+            records
+              .filter((r) => r.horizon === h)
+              .map((r) => ({
+                time: r.time,
+                horizon: h,
+                close: 1,
+                predictedReturn: r.predictedReturn,
+                lower: Math.exp(r.lower),
+                upper: Math.exp(r.upper),
+                confidence: r.confidence,
+                realizedClose: Math.exp(r.realized!),
+                realizedReturn: r.realized!,
+              })),
+          ),
+        );
+      } catch (err) {
+        stream.detail = `track record unavailable: ${oneLine(err)}`;
+      }
+    }
+    return { stream: live, sinceInstall };
+  }
+
+  getModelManifest(): Promise<unknown> {
+    this.manifest ??= fetchManifest().catch(() => null);
+    return this.manifest;
+  }
+
+  listSymbols(exchange: string): Promise<string[]> {
+    let list = this.symbolLists.get(exchange);
+    if (!list) {
+      const adapter = isExchangeId(exchange) ? ADAPTERS[exchange] : null;
+      list = adapter?.listSymbols
+        ? adapter.listSymbols(adapter.defaultEndpoints.restUrl, fetch).catch(() => [...POPULAR_SYMBOLS])
+        : Promise.resolve([...POPULAR_SYMBOLS]);
+      this.symbolLists.set(exchange, list);
+    }
+    return list;
+  }
+
+  async importCandles(name: string, csvText: string, symbol: string, timeframe: Timeframe): Promise<ImportResult> {
+    const tf = parseTimeframe(timeframe);
+    const candles = parseCandlesCsv(csvText, { source: name, timeframe: tf });
+    const key: StreamKey = { exchange: IMPORT_EXCHANGE, symbol: symbol.toUpperCase(), timeframe: tf };
+    if (this.storage) await this.storage.candles.upsert(key, candles);
+    else this.memoryImports.set(streamId(key), candles);
+    return { key, candles: candles.length, first: candles[0]!.time, last: candles.at(-1)!.time };
+  }
+
+  async replay(
+    symbol: string,
+    timeframe: Timeframe,
+    exchange: string,
+    speed: ReplaySpeed,
+    onUpdate: (update: StreamUpdate) => void,
+  ): Promise<ReplayState> {
+    const source: StreamKey = {
+      exchange: exchange.toLowerCase(),
+      symbol: symbol.toUpperCase(),
+      timeframe: parseTimeframe(timeframe),
+    };
+    const candles =
+      this.memoryImports.get(streamId(source)) ?? (this.storage ? await this.storage.candles.range(source) : []);
+    if (candles.length === 0)
+      throw new Error(
+        `nothing to replay: no stored candles for ${source.exchange} ${source.symbol} ${source.timeframe}`,
+      );
+    const key: StreamKey = { exchange: 'replay', symbol: source.symbol, timeframe: source.timeframe };
+    this.streams.get(streamId(key))?.stop();
+    const stream = new Stream(key, 'replay', this.models);
+    stream.state = 'replay';
+    this.streams.set(streamId(key), stream);
+    const id = this.nextId++;
+    stream.listeners.set(id, onUpdate);
+    const session = new ReplaySession(id, stream, candles, speed, () => this.models);
+    this.replays.set(id, session);
+    session.play();
+    return session.state();
+  }
+
+  async replayControl(
+    id: number,
+    action: 'play' | 'pause' | 'seek' | 'speed',
+    value?: number | ReplaySpeed,
+  ): Promise<ReplayState> {
+    const session = this.replays.get(id);
+    if (!session) throw new Error(`no replay ${id}`);
+    session.control(action, value);
+    return session.state();
+  }
+
+  async stopReplay(id: number): Promise<void> {
+    const session = this.replays.get(id);
+    if (!session) return;
+    session.stop();
+    this.replays.delete(id);
+    this.streams.delete(streamId(session.stream.key));
+  }
+
+  private useModels(models: PipelineModels): void {
+    this.models = models;
+    for (const stream of this.streams.values()) stream.setModels(models);
+  }
+
+  private findStream(symbol: string, timeframe: Timeframe, exchange?: string): Stream | undefined {
+    const sym = symbol.toUpperCase();
+    if (exchange !== undefined)
+      return this.streams.get(streamId({ exchange: exchange.toLowerCase(), symbol: sym, timeframe }));
+    for (const s of this.streams.values()) if (s.key.symbol === sym && s.key.timeframe === timeframe) return s;
+    return undefined;
+  }
+
+  private async cachedInsight(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null> {
+    if (!this.storage || !exchange) return null;
+    const key = { exchange: exchange.toLowerCase(), symbol: symbol.toUpperCase(), timeframe };
+    const last = await this.storage.candles.lastTime(key).catch(() => null);
+    if (last === null) return null;
+    const hit = await this.storage.insights.get({ ...key, time: last }).catch(() => undefined);
+    return hit ? { ...hit, cached: true } : null;
+  }
+
+  private async openStream(key: StreamKey, options: SubscribeOptions): Promise<Stream> {
+    const stream = new Stream(key, 'simulated', this.models, this.hooks);
+    this.streams.set(streamId(key), stream);
+    if (isExchangeId(key.exchange)) {
+      const endpoints = loopbackEndpoints(options);
+      await startLiveStream(stream, key.exchange, {
+        storage: this.storage,
+        ...(endpoints ? { endpoints } : {}),
+        onUnreachable: () => {
+          this.startSimulated(stream);
+          stream.detail = `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`;
+        },
+      });
+    } else {
+      this.startSimulated(stream);
+    }
     return stream;
   }
 
   private startSimulated(stream: Stream): void {
-    stream.source = 'simulated';
     stream.state = 'simulated';
-    const target = stream;
+    stream.reset(this.models);
     stream.attach(
-      new SimulatedFeed({ symbol: stream.key.symbol, timeframe: stream.key.timeframe }, { onCandle: (u) => target.apply(u) }),
+      new SimulatedFeed(
+        { symbol: stream.key.symbol, timeframe: stream.key.timeframe },
+        { onCandle: (u) => stream.apply(u) },
+      ),
+      'simulated',
     );
   }
+
+  /** Persists closed live candles, caches insights, and records predictions and their scores. */
+  private storageHooks(): StreamHooks {
+    const storage = this.storage;
+    if (!storage) return {};
+    const persistable = (stream: StreamKey) => isExchangeId(stream.exchange);
+    const report = (what: string) => (err: unknown) => {
+      this.storageError = `could not store ${what}: ${oneLine(err)}`;
+    };
+    return {
+      onClosed: (key, candle) => {
+        if (!persistable(key)) return;
+        void storage.candles.upsert(key, [candle]).catch(report('a candle'));
+        void storage.insights.invalidate({ ...key, time: candle.time }).catch(report('the insight cache'));
+      },
+      onInsight: (key, insight, closed) => {
+        if (!persistable(key)) return;
+        void storage.insights.put({ ...key, time: insight.time }, insight).catch(report('an insight'));
+        if (!closed) return;
+        const rows = Object.entries(insight.price_predictions).map(([h, p]) => ({
+          ...key,
+          time: insight.time,
+          horizon: Number(h),
+          predictedReturn: p.return,
+          lower: Math.log(p.lower / insight.current_price),
+          upper: Math.log(p.upper / insight.current_price),
+          confidence: p.confidence,
+        }));
+        if (rows.length > 0) void storage.predictions.put(rows).catch(report('predictions'));
+      },
+      onScored: (key, scored: ScoredPrediction[]) => {
+        if (!persistable(key)) return;
+        for (const s of scored) {
+          void storage.predictions
+            .score({ ...key, time: s.time, horizon: s.horizon }, s.realizedReturn)
+            .catch(report('a scored prediction'));
+        }
+      },
+    };
+  }
+}
+
+function loopbackEndpoints(options: SubscribeOptions): { restUrl?: string; wsUrl?: string } | null {
+  const out: { restUrl?: string; wsUrl?: string } = {};
+  if (options.restUrl && isLoopbackUrl(options.restUrl)) out.restUrl = options.restUrl;
+  if (options.wsUrl && isLoopbackUrl(options.wsUrl)) out.wsUrl = options.wsUrl;
+  return out.restUrl || out.wsUrl ? out : null;
 }

@@ -1,5 +1,9 @@
-import type { CandleUpdate, Candle } from '../src/core/candles/candle';
+import type { Candle, CandleUpdate } from '../src/core/candles/candle';
 import { CandleRingBuffer } from '../src/core/candles/ring-buffer';
+import { InsightPipeline, type PipelineModels } from '../src/core/insights/pipeline';
+import { TrackRecorder, type ScoredPrediction } from '../src/core/insights/track-record';
+import type { Insight } from '../src/core/insights/types';
+import { oneLine } from '../src/core/util/errors';
 import type { FeedInfo, StreamKey, StreamSource, StreamUpdate } from './engine-api';
 
 /** Something that produces candle updates for one stream and can be stopped. */
@@ -10,44 +14,129 @@ export interface CandleSource {
 
 type Listener = (update: StreamUpdate) => void;
 
+export interface StreamHooks {
+  /** A candle closed (persist it). */
+  onClosed?(key: StreamKey, candle: Candle): void;
+  /** An insight was computed (cache it). */
+  onInsight?(key: StreamKey, insight: Insight, closed: boolean): void;
+  /** Predictions made earlier were scored at this close (persist them). */
+  onScored?(key: StreamKey, scored: ScoredPrediction[]): void;
+}
+
 /**
- * One (exchange, symbol, timeframe) stream inside the worker: the last candles in a ring buffer, the
- * subscribers, and the source feeding it. Closed candles are final; an update for an older time is dropped.
+ * One (exchange, symbol, timeframe) stream inside the worker: the last candles, the insight pipeline and
+ * track record, the subscribers, and the source feeding it. Updates are applied strictly in order; the
+ * Insight is recomputed once the queue of pending updates is drained (so a burst of history costs one
+ * Insight, and every live update gets one). Closed candles are final: older updates are dropped.
  */
 export class Stream {
   readonly candles: CandleRingBuffer;
   readonly listeners = new Map<number, Listener>();
+  readonly track = new TrackRecorder();
   source: StreamSource;
   state = 'starting';
+  detail: string | null = null;
   lastMessageAt: number | null = null;
   reconnects = 0;
   malformed = 0;
+  latestInsight: Insight | null = null;
+  private pipeline: InsightPipeline;
   private feed: CandleSource | null = null;
   private lastClosedTime = Number.NEGATIVE_INFINITY;
+  private queue: CandleUpdate[] = [];
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     readonly key: StreamKey,
     source: StreamSource,
+    models: PipelineModels,
+    private readonly hooks: StreamHooks = {},
     capacity = 5000,
   ) {
     this.source = source;
     this.candles = new CandleRingBuffer(capacity);
+    this.pipeline = new InsightPipeline(key, models);
   }
 
-  attach(feed: CandleSource): void {
+  setModels(models: PipelineModels): void {
+    this.pipeline.setModels(models);
+  }
+
+  attach(feed: CandleSource, source: StreamSource): void {
     this.feed?.stop();
+    this.source = source;
     this.feed = feed;
     feed.start();
   }
 
-  /** Applies one update from the source and pushes it to every subscriber. */
+  /** Forgets every candle (a replay seeking backwards starts its stream again). */
+  reset(models: PipelineModels): void {
+    this.candles.clear();
+    this.pipeline = new InsightPipeline(this.key, models);
+    this.lastClosedTime = Number.NEGATIVE_INFINITY;
+    this.latestInsight = null;
+    this.queue = [];
+  }
+
+  /** Queues one update from the source; it is applied, and pushed to subscribers, in arrival order. */
   apply(update: CandleUpdate): void {
-    const { candle, closed } = update;
     this.lastMessageAt = Date.now();
-    if (candle.time <= this.lastClosedTime) return;
-    this.candles.upsert(candle);
-    if (closed) this.lastClosedTime = candle.time;
-    const message: StreamUpdate = { key: this.key, candle, closed, source: this.source };
+    this.queue.push(update);
+    if (!this.draining) void this.drain();
+  }
+
+  /** Resolves once every queued update has been applied and its Insight computed. */
+  idle(): Promise<void> {
+    if (!this.draining && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const { candle, closed } = this.queue.shift()!;
+        if (candle.time <= this.lastClosedTime) continue;
+        this.candles.upsert(candle);
+        this.pipeline.update(candle);
+        if (closed) {
+          this.lastClosedTime = candle.time;
+          this.hooks.onClosed?.(this.key, candle);
+        }
+        // Only the newest state gets an Insight: a queued backlog is history, not something to predict from.
+        const insight = this.queue.length === 0 ? await this.computeInsight(closed) : null;
+        if (closed) this.recordClose(candle, insight);
+        this.push(candle, closed);
+      }
+    } finally {
+      this.draining = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async computeInsight(closed: boolean): Promise<Insight | null> {
+    let insight: Insight | null;
+    try {
+      insight = await this.pipeline.insight();
+    } catch (err) {
+      this.detail = `insight failed: ${oneLine(err)}`;
+      return null;
+    }
+    if (!insight) return null;
+    this.latestInsight = insight;
+    this.hooks.onInsight?.(this.key, insight, closed);
+    return insight;
+  }
+
+  private recordClose(candle: Candle, insight: Insight | null): void {
+    const scored = this.track.onClose(candle.time, candle.close, insight?.price_predictions ?? null);
+    if (scored.length > 0) this.hooks.onScored?.(this.key, scored);
+  }
+
+  private push(candle: Candle, closed: boolean): void {
+    if (this.listeners.size === 0) return;
+    const message: StreamUpdate = { key: this.key, candle, closed, source: this.source, insight: this.latestInsight };
     for (const listener of this.listeners.values()) listener(message);
   }
 
@@ -65,6 +154,7 @@ export class Stream {
       lastMessageAt: this.lastMessageAt,
       reconnects: this.reconnects,
       malformed: this.malformed,
+      detail: this.detail,
     };
   }
 

@@ -7,7 +7,10 @@ interface GpuAdapterInfoLike {
   description?: string;
 }
 interface GpuLike {
-  requestAdapter(): Promise<{ info?: GpuAdapterInfoLike; requestAdapterInfo?: () => Promise<GpuAdapterInfoLike> } | null>;
+  requestAdapter(): Promise<{
+    info?: GpuAdapterInfoLike;
+    requestAdapterInfo?: () => Promise<GpuAdapterInfoLike>;
+  } | null>;
 }
 
 /** Asks the platform for a WebGPU adapter and describes it; never throws. */

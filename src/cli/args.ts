@@ -10,7 +10,11 @@ export interface ParsedArgs {
  * Parses `--name value` options and bare positionals. Names in `booleanFlags` take no value.
  * Unknown options are rejected so typos fail loudly.
  */
-export function parseArgs(argv: readonly string[], valueOptions: readonly string[], booleanFlags: readonly string[] = []): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  valueOptions: readonly string[],
+  booleanFlags: readonly string[] = [],
+): ParsedArgs {
   const positional: string[] = [];
   const options = new Map<string, string>();
   const flags = new Set<string>();

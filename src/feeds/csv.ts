@@ -73,7 +73,8 @@ export function parseCandlesCsv(text: string, options: ParseCsvOptions = {}): Ca
     for (let k = 0; k < 6; k++) {
       const cell = cells[k]!.trim().replace(/^"|"$/g, '');
       const value = k === 0 ? parseTime(cell) : parseNumber(cell);
-      if (value === null) throw new CsvError(source, lineNo, `${COLUMNS[k]} "${cell}" is not a ${k === 0 ? 'time' : 'number'}`);
+      if (value === null)
+        throw new CsvError(source, lineNo, `${COLUMNS[k]} "${cell}" is not a ${k === 0 ? 'time' : 'number'}`);
       values.push(value);
     }
     const candle: Candle = {

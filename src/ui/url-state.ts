@@ -13,7 +13,11 @@ export function selectionFromUrl(url: URL): StreamSelection {
   const exchange = url.searchParams.get('exchange')?.toLowerCase() || DEFAULT_SELECTION.exchange;
   const symbol = (url.searchParams.get('symbol') || DEFAULT_SELECTION.symbol).toUpperCase().replace(/[^A-Z0-9]/g, '');
   const tf = url.searchParams.get('tf') ?? '';
-  return { exchange, symbol: symbol || DEFAULT_SELECTION.symbol, timeframe: isTimeframe(tf) ? tf : DEFAULT_SELECTION.timeframe };
+  return {
+    exchange,
+    symbol: symbol || DEFAULT_SELECTION.symbol,
+    timeframe: isTimeframe(tf) ? tf : DEFAULT_SELECTION.timeframe,
+  };
 }
 
 /** Writes the selection into the URL's query, keeping any other parameters. */

@@ -84,6 +84,50 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
     });
   });
 
+  describe('as an installable PWA', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('serves a web manifest with icons', async () => {
+      const response = await fetch(`${url}/manifest.webmanifest`);
+      expect(response.ok).toBe(true);
+      const manifest = (await response.json()) as { name: string; display: string; icons: Array<{ sizes: string }> };
+      expect(manifest.name).toBe('candlecast');
+      expect(manifest.display).toBe('standalone');
+      expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+      for (const icon of ['/icons/icon-192.png', '/icons/icon-512.png']) {
+        expect((await fetch(`${url}${icon}`)).headers.get('content-type')).toBe('image/png');
+      }
+    });
+
+    it('reloads offline from the service worker and still runs', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${url}/?exchange=simulated`);
+      await page.waitForFunction(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        return registration.active?.state === 'activated';
+      });
+      await context.setOffline(true);
+      await page.reload();
+      await page.waitForFunction(
+        () => Number(document.querySelector('.chart')?.getAttribute('data-candle-count') ?? 0) >= 500,
+        undefined,
+        { timeout: 20_000 },
+      );
+      const status = await engineStatus(page);
+      expect(status.feeds.length).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  });
+
   describe('with WebGPU enabled (SwiftShader)', () => {
     let browser: Browser;
     beforeAll(async () => {

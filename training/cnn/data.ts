@@ -11,46 +11,39 @@ export type LabelFn = (cols: CandleColumns) => Record<PatternName, Uint8Array>;
 export type Split = 'train' | 'validation' | 'test';
 
 /**
- * Time-ordered split of one file's windows: the first TRAIN_FRACTION of the candles train, the next
- * VALIDATION_FRACTION validate (thresholds), the latest TEST_FRACTION are held out. Windows whose 20 candles
- * straddle a boundary are dropped (an embargo), so no candle of a later split appears in an earlier one.
+ * Time-ordered split of each file: the first TRAIN_FRACTION of its candles train, the next
+ * VALIDATION_FRACTION validate (decision thresholds), the latest TEST_FRACTION are held out. A window
+ * (20 candles) must lie entirely inside one split, so no candle of a later split is seen earlier.
  */
 export const TRAIN_FRACTION = 0.7;
 export const VALIDATION_FRACTION = 0.1;
 export const TEST_FRACTION = 0.2;
-
-export interface FileWindows {
-  file: string;
-  cols: CandleColumns;
-  /** Window end indices (last candle of the window) per split. */
-  ends: Record<Split, Int32Array>;
-  /** Labels `[candles, 15]` in PATTERN_NAMES order (row = candle index). */
-  labels: Uint8Array;
-  /** First and last candle time (epoch ms) per split. */
-  ranges: Record<Split, { from: number; to: number }>;
-}
 
 export function loadColumns(dir: string, file: string): CandleColumns {
   const path = join(dir, file);
   return toColumns(parseCandlesCsv(readFileSync(path, 'utf8'), { source: path }));
 }
 
-/** Split boundaries of a series of n candles: [trainEnd, validationEnd) in candle indices. */
-export function splitBoundaries(n: number): { validationStart: number; testStart: number } {
-  return {
-    validationStart: Math.floor(n * TRAIN_FRACTION),
-    testStart: Math.floor(n * (TRAIN_FRACTION + VALIDATION_FRACTION)),
-  };
+/** Candle index where each split starts in a series of n candles. */
+export function splitStarts(n: number): Record<Split, number> {
+  return { train: 0, validation: Math.floor(n * TRAIN_FRACTION), test: Math.floor(n * (TRAIN_FRACTION + VALIDATION_FRACTION)) };
 }
 
-/** Window end indices of one split: every window lies entirely inside the split's candles. */
+/** Window end indices (last candle) of one split: every window lies entirely inside the split's candles. */
 export function splitEnds(n: number, split: Split): Int32Array {
-  const { validationStart, testStart } = splitBoundaries(n);
-  const [from, to] = split === 'train' ? [0, validationStart] : split === 'validation' ? [validationStart, testStart] : [testStart, n];
+  const starts = splitStarts(n);
+  const from = starts[split];
+  const to = split === 'train' ? starts.validation : split === 'validation' ? starts.test : n;
   const first = from + WINDOW_LENGTH - 1;
   const out = new Int32Array(Math.max(0, to - first));
   for (let k = 0; k < out.length; k++) out[k] = first + k;
   return out;
+}
+
+/** Time range (first candle of the first window .. last window's candle) of one split, epoch ms. */
+export function splitRange(cols: CandleColumns, split: Split): { from: number; to: number } {
+  const ends = splitEnds(cols.close.length, split);
+  return { from: cols.time[ends[0]! - WINDOW_LENGTH + 1]!, to: cols.time[ends[ends.length - 1]!]! };
 }
 
 /** Packs rule labels as `[candles, 15]` rows in PATTERN_NAMES order. */
@@ -61,13 +54,4 @@ export function packLabels(rules: Record<PatternName, Uint8Array>, n: number): U
     for (let i = 0; i < n; i++) out[i * PATTERN_NAMES.length + j] = col[i] ? 1 : 0;
   });
   return out;
-}
-
-export function loadFileWindows(dir: string, file: string, labelFn: LabelFn): FileWindows {
-  const cols = loadColumns(dir, file);
-  const n = cols.close.length;
-  const labels = packLabels(labelFn(cols), n);
-  const ends = { train: splitEnds(n, 'train'), validation: splitEnds(n, 'validation'), test: splitEnds(n, 'test') };
-  const range = (e: Int32Array) => ({ from: cols.time[e[0]! - WINDOW_LENGTH + 1]!, to: cols.time[e[e.length - 1]!]! });
-  return { file, cols, ends, labels, ranges: { train: range(ends.train), validation: range(ends.validation), test: range(ends.test) } };
 }

@@ -44,16 +44,16 @@ export function initWeights(seed: number, outputBias?: ArrayLike<number>): CnnWe
   let inChannels: number = WINDOW_FEATURES;
   CONV_FILTERS.forEach((out, i) => {
     conv.push({
-      kernel: tf.variable(heUniform([KERNEL_SIZE, inChannels, out], KERNEL_SIZE * inChannels, rand), true, `conv${i}_kernel`),
-      bias: tf.variable(tf.zeros([out]), true, `conv${i}_bias`),
+      kernel: tf.variable(heUniform([KERNEL_SIZE, inChannels, out], KERNEL_SIZE * inChannels, rand), true),
+      bias: tf.variable(tf.zeros([out]), true),
     });
     inChannels = out;
   });
   const bias = new Float32Array(OUTPUTS);
   if (outputBias) for (let j = 0; j < OUTPUTS; j++) bias[j] = outputBias[j] ?? 0;
   const dense: DenseWeights = {
-    kernel: tf.variable(heUniform([FLAT, OUTPUTS], FLAT, rand).mul(0.5), true, 'dense_kernel'),
-    bias: tf.variable(tf.tensor1d(bias), true, 'dense_bias'),
+    kernel: tf.variable(heUniform([FLAT, OUTPUTS], FLAT, rand).mul(0.5), true),
+    bias: tf.variable(tf.tensor1d(bias), true),
   };
   return { conv, dense };
 }

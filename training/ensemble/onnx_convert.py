@@ -1,18 +1,20 @@
 """Tree models -> ONNX ai.onnx.ml TreeEnsembleRegressor, written by hand (no converter package is available).
 
-Each library's semantics are reproduced exactly for float32 inputs (onnxruntime evaluates trees in float32):
+Each model computes in its library's precision. onnxruntime evaluates a TreeEnsembleRegressor in the input's
+type: XGBoost models take float32 rows (XGBoost compares and sums in float32); scikit-learn models take float64
+rows holding the float32 feature values they were trained on (thresholds, leaf weights and base value stored as
+double tensors, `*_as_tensor`), so onnxruntime compares and accumulates in float64 like scikit-learn. Outputs
+are float32. Each library's semantics are reproduced:
 
 * XGBoost (1.7, gbtree): a sample goes left when ``x < split_condition`` (BRANCH_LT); split conditions are
-  float32 already; missing values follow ``default_left``; the prediction is ``base_score + sum(leaves)``.
-* scikit-learn RandomForestRegressor: left when ``x <= threshold`` (BRANCH_LEQ) with a float64 threshold and
-  float32 x; the prediction is the average of the trees (aggregate_function AVERAGE). scikit-learn 1.2 forests
-  do not accept NaN, so the graph starts with an ai.onnx.ml Imputer replacing NaN by the training medians.
+  float32 values; missing values follow ``default_left``; the prediction is ``base_score + sum(leaves)``.
+* scikit-learn RandomForestRegressor: left when ``x <= threshold`` (BRANCH_LEQ, float64 threshold); the
+  prediction is the average of the trees (aggregate_function AVERAGE). scikit-learn 1.2 forests do not accept
+  NaN: training imputes the training medians m, and the model reproduces that imputation through the missing
+  routing: at a split on feature f with threshold t, NaN goes left exactly when m[f] <= t.
 * scikit-learn HistGradientBoostingRegressor (``hist_gbdt``): left when ``x <= num_threshold`` (float64
   threshold, raw feature space) and NaN goes left iff ``missing_go_to_left``; leaf values already include the
   learning rate; the prediction is ``_baseline_prediction + sum(leaves)``.
-
-For BRANCH_LEQ with a float64 threshold t and a float32 input x, ``x <= t`` holds exactly when
-``x <= floor32(t)``, the largest float32 not above t; thresholds are rounded that way, never to nearest.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 ML_DOMAIN = "ai.onnx.ml"
 ML_OPSET = 3  # TreeEnsembleRegressor-3; onnxruntime-web 1.30 and python3-onnx 1.12 both support it
@@ -37,7 +39,7 @@ class Tree:
     """One binary tree in a library-neutral form; node 0 is the root."""
 
     feature: list[int] = field(default_factory=list)
-    threshold: list[float] = field(default_factory=list)  # float32-exact values
+    threshold: list[float] = field(default_factory=list)
     left: list[int] = field(default_factory=list)  # -1 for leaves
     right: list[int] = field(default_factory=list)
     missing_left: list[bool] = field(default_factory=list)
@@ -59,17 +61,7 @@ class Ensemble:
     base_value: float
     aggregate: str  # "SUM" or "AVERAGE"
     n_features: int
-    impute: list[float] | None = None  # per-feature replacement for NaN (random forest)
-
-
-def floor32(t: float) -> float:
-    """Largest float32 <= t (as a Python float)."""
-    if np.isinf(t):
-        return float(np.float32(t))
-    t32 = np.float32(t)
-    if float(t32) > t:
-        t32 = np.nextafter(t32, np.float32(-np.inf), dtype=np.float32)
-    return float(t32)
+    impute: list[float] | None = None  # random forest: the NaN replacement the missing routing reproduces
 
 
 def from_xgboost(booster, n_features: int) -> Ensemble:
@@ -108,12 +100,14 @@ def from_sklearn_forest(forest, impute: Sequence[float]) -> Ensemble:
         tree = Tree()
         for i in range(tr.node_count):
             leaf = tr.children_left[i] == -1
+            f = int(tr.feature[i])
+            t = float(tr.threshold[i])
             tree.add(
-                0 if leaf else tr.feature[i],
-                0.0 if leaf else floor32(float(tr.threshold[i])),
+                0 if leaf else f,
+                0.0 if leaf else t,
                 tr.children_left[i],
                 tr.children_right[i],
-                True,  # inputs are imputed first: no NaN reaches the trees
+                (not leaf) and float(np.float32(impute[f])) <= t,  # NaN routes like the imputed median
                 float(tr.value[i, 0, 0]) if leaf else 0.0,
             )
         trees.append(tree)
@@ -133,7 +127,7 @@ def from_sklearn_hist_gbdt(model) -> Ensemble:
             leaf = bool(nd["is_leaf"])
             tree.add(
                 0 if leaf else nd["feature_idx"],
-                0.0 if leaf else floor32(float(nd["num_threshold"])),
+                0.0 if leaf else float(nd["num_threshold"]),
                 -1 if leaf else nd["left"],
                 -1 if leaf else nd["right"],
                 bool(nd["missing_go_to_left"]),
@@ -142,6 +136,11 @@ def from_sklearn_hist_gbdt(model) -> Ensemble:
         trees.append(tree)
     baseline = float(np.asarray(model._baseline_prediction).ravel()[0])
     return Ensemble(trees, "BRANCH_LEQ", baseline, "SUM", model.n_features_in_)
+
+
+def input_dtype(ens: Ensemble) -> str:
+    """XGBoost computes in float32 (float32 input, thresholds, leaves and sum); scikit-learn in float64."""
+    return "float32" if ens.mode == "BRANCH_LT" else "float64"
 
 
 def to_onnx(ens: Ensemble, doc: str, metadata: dict[str, str]) -> onnx.ModelProto:
@@ -170,39 +169,30 @@ def to_onnx(ens: Ensemble, doc: str, metadata: dict[str, str]) -> onnx.ModelProt
                 attrs["target_ids"].append(0)
                 attrs["target_weights"].append(tree.leaf_value[nid])
 
-    nodes = []
-    tree_input = INPUT_NAME
-    if ens.impute is not None:
-        if len(ens.impute) != ens.n_features:
-            raise ValueError("impute values must match the number of features")
-        nodes.append(
-            helper.make_node(
-                "Imputer",
-                [INPUT_NAME],
-                ["imputed"],
-                domain=ML_DOMAIN,
-                imputed_value_floats=[float(np.float32(v)) for v in ens.impute],
-                replaced_value_float=float("nan"),
-            )
-        )
-        tree_input = "imputed"
-    nodes.append(
-        helper.make_node(
-            "TreeEnsembleRegressor",
-            [tree_input],
-            [OUTPUT_NAME],
-            domain=ML_DOMAIN,
-            n_targets=1,
-            aggregate_function=ens.aggregate,
-            post_transform="NONE",
-            base_values=[ens.base_value],
-            **attrs,
-        )
+    dtype = input_dtype(ens)
+    if dtype == "float64":
+        values = np.asarray(attrs.pop("nodes_values"), dtype=np.float64)
+        weights = np.asarray(attrs.pop("target_weights"), dtype=np.float64)
+        attrs["base_values_as_tensor"] = numpy_helper.from_array(np.asarray([ens.base_value], dtype=np.float64))
+        attrs["nodes_values_as_tensor"] = numpy_helper.from_array(values)
+        attrs["target_weights_as_tensor"] = numpy_helper.from_array(weights)
+    else:
+        attrs["base_values"] = [ens.base_value]
+    node = helper.make_node(
+        "TreeEnsembleRegressor",
+        [INPUT_NAME],
+        [OUTPUT_NAME],
+        domain=ML_DOMAIN,
+        n_targets=1,
+        aggregate_function=ens.aggregate,
+        post_transform="NONE",
+        **attrs,
     )
+    elem = TensorProto.DOUBLE if dtype == "float64" else TensorProto.FLOAT
     graph = helper.make_graph(
-        nodes,
+        [node],
         "tree_ensemble",
-        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, [None, ens.n_features])],
+        [helper.make_tensor_value_info(INPUT_NAME, elem, [None, ens.n_features])],
         [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, [None, 1])],
     )
     model = helper.make_model(
@@ -218,17 +208,15 @@ def to_onnx(ens: Ensemble, doc: str, metadata: dict[str, str]) -> onnx.ModelProt
 
 
 def reference_predict(ens: Ensemble, X: np.ndarray) -> np.ndarray:
-    """Pure-numpy evaluation of the neutral form (float32 comparisons), used to check a conversion."""
-    X = np.asarray(X, dtype=np.float32)
-    if ens.impute is not None:
-        X = np.where(np.isnan(X), np.asarray(ens.impute, dtype=np.float32)[None, :], X)
+    """Pure-numpy evaluation of the neutral form (float32 rows compared in float64), to check a conversion."""
+    X = np.asarray(X, dtype=np.float32).astype(np.float64)
     out = np.zeros(X.shape[0], dtype=np.float64)
     for tree in ens.trees:
         for r in range(X.shape[0]):
             n = 0
             while tree.left[n] != -1:
                 x = X[r, tree.feature[n]]
-                t = np.float32(tree.threshold[n])
+                t = tree.threshold[n]
                 if np.isnan(x):
                     go_left = tree.missing_left[n]
                 else:

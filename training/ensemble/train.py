@@ -131,6 +131,7 @@ def main() -> None:
             log(f"h={h}: unseen {json.dumps({k: v for k, v in metrics_unseen[str(h)].items() if k != 'ic_members'})}")
 
         files = {}
+        dtypes = {}
         for m in MEMBERS:
             stem = f"{m}_h{h}"
             ens = fitted[m].to_ensemble(X.shape[1])
@@ -139,9 +140,11 @@ def main() -> None:
             onnx.save(model, os.path.join(args.out, model_file(m, h)))
             fitted[m].save(args.work, stem)
             files[m] = model_file(m, h)
+            dtypes[m] = onnx_convert.input_dtype(ens)
             parity_pred[stem] = [float(v) for v in fitted[m].predict(X[parity_rows])]
         horizons_out[str(h)] = {
             "files": files,
+            "input_dtypes": dtypes,
             "trees": {m: len(fitted[m].to_ensemble(X.shape[1]).trees) for m in MEMBERS},
             "winsorize": [float(lo_w), float(hi_w)],
             **cal,
@@ -157,7 +160,7 @@ def main() -> None:
         "feature_names": names + (["injected_target"] if args.inject_target else []),
         "horizons": [str(h) for h in ds.horizons],
         "weights": WEIGHTS,
-        "input": {"name": onnx_convert.INPUT_NAME, "output": onnx_convert.OUTPUT_NAME, "dtype": "float32"},
+        "input": {"name": onnx_convert.INPUT_NAME, "output": onnx_convert.OUTPUT_NAME},
         "scale": {
             **config["scale"],
             "note": "per-candle volatility: feature if finite and > 0, else fallback_feature; max(., floor); "

@@ -1,8 +1,20 @@
 // TEMPORARY NOTE FOR PARALLEL WORKERS: read /tmp/common.md (git rules, npm lock, deadline 07:50 UTC).
+import { benchCommand } from './bench';
+import { patternsCommand } from './patterns';
+import { insightsCommand } from './insights';
+import { featuresCommand } from './features';
+import { predictCommand } from './predict';
+
 /** One entry per subcommand; each lives in its own module under src/cli/commands/. */
 export interface Command {
   summary: string;
   run(argv: readonly string[]): Promise<void>;
 }
 
-export const COMMANDS: Record<string, Command> = {};
+export const COMMANDS: Record<string, Command> = {
+  bench: benchCommand,
+  patterns: patternsCommand,
+  insights: insightsCommand,
+  features: featuresCommand,
+  predict: predictCommand,
+};

@@ -16,7 +16,8 @@ export class CandleRingBuffer {
   private count = 0;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ring buffer capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`ring buffer capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.time = new Float64Array(capacity);
     this.open = new Float64Array(capacity);
@@ -55,7 +56,8 @@ export class CandleRingBuffer {
   }
 
   get(i: number): Candle {
-    if (i < 0 || i >= this.count || !Number.isInteger(i)) throw new RangeError(`index ${i} out of range [0, ${this.count})`);
+    if (i < 0 || i >= this.count || !Number.isInteger(i))
+      throw new RangeError(`index ${i} out of range [0, ${this.count})`);
     const s = (this.head + i) % this.capacity;
     return {
       time: this.time[s]!,

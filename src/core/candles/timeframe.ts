@@ -1,18 +1,5 @@
 /** Candle timeframes candlecast understands, in the exchange-style notation. */
-export const TIMEFRAMES = [
-  '1m',
-  '3m',
-  '5m',
-  '15m',
-  '30m',
-  '1h',
-  '2h',
-  '4h',
-  '6h',
-  '12h',
-  '1d',
-  '1w',
-] as const;
+export const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d', '1w'] as const;
 
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
@@ -73,4 +60,22 @@ export function canResample(lower: Timeframe, higher: Timeframe): boolean {
 function mod(a: number, m: number): number {
   const r = a % m;
   return r < 0 ? r + m : r;
+}
+
+/** The timeframe of ascending open times: their most common spacing, when it is a known timeframe. */
+export function inferTimeframe(times: ArrayLike<number>): Timeframe | null {
+  const counts = new Map<number, number>();
+  for (let i = 1; i < times.length; i++) {
+    const d = times[i]! - times[i - 1]!;
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let best = 0;
+  let bestCount = 0;
+  for (const [d, n] of counts) {
+    if (n > bestCount) {
+      best = d;
+      bestCount = n;
+    }
+  }
+  return TIMEFRAMES.find((tf) => DURATION_MS[tf] === best) ?? null;
 }

@@ -12,7 +12,7 @@
  * Gaussian maximum likelihood on the last GARCH_WINDOW (1000) CLOSED returns, i.e. excluding the still-open
  * candle, so replace-updates never trigger or change a fit. The first fit happens at candle index
  * GARCH_WINDOW + 1 (the first candle with 1000 closed returns before it); after that the model is refitted
- * every GARCH_REFIT (500) candles, warm-started from the previous parameters. After each fit the variance is
+ * every GARCH_REFIT (1000) candles, warm-started from the previous parameters. After each fit the variance is
  * re-filtered through the fitting window; between fits it is updated every candle by
  * sigma2[t+1] = omega + alpha * r[t]^2 + beta * sigma2[t].
  *
@@ -34,7 +34,7 @@ export interface FeatureSpec {
 export const FEATURE_SCHEMA_VERSION = 1;
 
 export const GARCH_WINDOW = 1000;
-export const GARCH_REFIT = 500;
+export const GARCH_REFIT = 1000;
 /** Trailing window of the volatility-regime percentile rank and the minimum history it needs. */
 export const VOL_RANK_WINDOW = 500;
 export const VOL_RANK_MIN = 100;
@@ -158,7 +158,7 @@ M('garch_vol', { window: GARCH_WINDOW, refit: GARCH_REFIT }, GARCH_WINDOW + 1, t
 M('garch_vol_ratio', { window: GARCH_WINDOW, refit: GARCH_REFIT }, GARCH_WINDOW + 1, true, 'garch_vol / ret_std_20; 1 when ret_std_20 is 0.');
 M('garch_persistence', { window: GARCH_WINDOW, refit: GARCH_REFIT }, GARCH_WINDOW + 1, true, 'alpha + beta of the current GARCH(1,1) fit.');
 M('garch_std_resid', { window: GARCH_WINDOW, refit: GARCH_REFIT }, GARCH_WINDOW + 1, true, 'Standardized residual log_ret_1 / sigma[t] (sigma predicted before this candle).');
-M('amihud_20', { period: 20 }, 19, false, 'Amihud illiquidity: mean of |ret_1|/(close*volume) * 1e6 over the candles with volume > 0 in the last 20; 0 when none.');
+M('amihud_20', { period: 20 }, 20, false, 'Amihud illiquidity: mean of |ret_1|/(close*volume) * 1e6 over the candles with volume > 0 in the last 20; 0 when none.');
 M('cs_spread_20', { period: 20 }, 20, true, 'Corwin-Schultz high-low spread estimate averaged over 20 two-candle pairs (negative estimates set to 0).');
 M('roll_spread_20', { period: 20 }, 21, true, 'Roll spread 2*sqrt(max(0, -cov(r[t], r[t-1]))) of log returns over 20 pairs.');
 M('zero_volume_frac_20', { period: 20 }, 19, true, 'Fraction of zero-volume candles in the last 20.');

@@ -98,16 +98,21 @@ describe.skipIf(!hasCandleData)('resampling real Binance 1m candles equals Binan
     [Date.UTC(2021, 3, 22, 2, 10), Date.UTC(2021, 3, 22, 2, 25)],
     [Date.UTC(2021, 3, 23, 1, 40), Date.UTC(2021, 3, 23, 2, 50)],
   ];
-  it.each(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'DOGEUSDT'])('%s 1m -> 5m, April–May 2021 (across two maintenance gaps)', (s) => {
-    const oneMinute = loadCandles(`binance_${s}_1m_2021-04_2021-05.csv`);
-    const fiveMinute = loadCandles(`binance_${s}_5m_2021-01_2021-05.csv`);
-    const n = compareWithExchange(oneMinute, fiveMinute, '5m', april2021[0]!, april2021[1]!, divergent2021);
-    expect(n).toBeGreaterThan(11_000);
-    // The 2021-04-20 02:00 maintenance window (150 min) has no 5m candles on either side.
-    const gapStart = Date.UTC(2021, 3, 20, 2, 0);
-    const inGap = resample(oneMinute, '1m', '5m').candles.filter((x) => x.time >= gapStart && x.time < gapStart + 150 * m);
-    expect(inGap).toEqual([]);
-  });
+  it.each(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'DOGEUSDT'])(
+    '%s 1m -> 5m, April–May 2021 (across two maintenance gaps)',
+    (s) => {
+      const oneMinute = loadCandles(`binance_${s}_1m_2021-04_2021-05.csv`);
+      const fiveMinute = loadCandles(`binance_${s}_5m_2021-01_2021-05.csv`);
+      const n = compareWithExchange(oneMinute, fiveMinute, '5m', april2021[0]!, april2021[1]!, divergent2021);
+      expect(n).toBeGreaterThan(11_000);
+      // The 2021-04-20 02:00 maintenance window (150 min) has no 5m candles on either side.
+      const gapStart = Date.UTC(2021, 3, 20, 2, 0);
+      const inGap = resample(oneMinute, '1m', '5m').candles.filter(
+        (x) => x.time >= gapStart && x.time < gapStart + 150 * m,
+      );
+      expect(inGap).toEqual([]);
+    },
+  );
 
   const april2023 = [Date.UTC(2023, 3, 1), Date.UTC(2023, 4, 1)];
   it.each(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'DOGEUSDT', 'ADAUSDT'])('%s 1m -> 15m, April 2023', (s) => {
@@ -143,6 +148,8 @@ describe.skipIf(!hasCandleData)('resampling real Binance 1m candles equals Binan
     ).candles;
     const theirs = hourly.filter((x) => x.time >= day && x.time < day + 86_400_000);
     expect(ours.map((x) => bucketStart(x.time, '1h'))).toEqual(theirs.map((x) => x.time));
-    expect(ours.map((x) => [x.open, x.high, x.low, x.close])).toEqual(theirs.map((x) => [x.open, x.high, x.low, x.close]));
+    expect(ours.map((x) => [x.open, x.high, x.low, x.close])).toEqual(
+      theirs.map((x) => [x.open, x.high, x.low, x.close]),
+    );
   });
 });

@@ -42,3 +42,13 @@ describe('timeframes', () => {
     expect(canResample('1h', '5m')).toBe(false);
   });
 });
+
+describe('inferTimeframe', () => {
+  it('names the most common spacing, ignoring gaps', async () => {
+    const { inferTimeframe } = await import('../../../src/core/candles/timeframe');
+    const m = 60_000;
+    expect(inferTimeframe([0, 5 * m, 10 * m, 40 * m, 45 * m])).toBe('5m');
+    expect(inferTimeframe([0, 7 * m, 14 * m])).toBeNull();
+    expect(inferTimeframe([0])).toBeNull();
+  });
+});

@@ -28,7 +28,9 @@ describe('candleProblem', () => {
 
   it('checks alignment to the timeframe grid', () => {
     expect(candleProblem(good, '1m')).toBeNull();
-    expect(candleProblem({ ...good, time: good.time + 1 }, '1m')).toBe(`time ${good.time + 1} is not aligned to the 1m grid`);
+    expect(candleProblem({ ...good, time: good.time + 1 }, '1m')).toBe(
+      `time ${good.time + 1} is not aligned to the 1m grid`,
+    );
     expect(candleProblem({ ...good, time: Date.UTC(2024, 0, 1, 0, 3) }, '5m')).toContain('not aligned to the 5m grid');
     expect(candleProblem({ ...good, time: Date.UTC(2024, 0, 1, 0, 5) }, '5m')).toBeNull();
   });

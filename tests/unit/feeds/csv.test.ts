@@ -36,7 +36,14 @@ describe('parseCandlesCsv', () => {
     const row = (t: number) => `${t},42000.1,42010.5,41990,42005.2,12.5,${t + 59_999},525000.1,100,6.1,256000.2,0`;
     const candles = parseCandlesCsv(`${row(1700000000000)}\n${row(1700000060000 * 1000)}\n`);
     expect(candles.map((c) => c.time)).toEqual([1700000000000, 1700000060000]);
-    expect(candles[0]).toEqual({ time: 1700000000000, open: 42000.1, high: 42010.5, low: 41990, close: 42005.2, volume: 12.5 });
+    expect(candles[0]).toEqual({
+      time: 1700000000000,
+      open: 42000.1,
+      high: 42010.5,
+      low: 41990,
+      close: 42005.2,
+      volume: 12.5,
+    });
   });
 
   it.each([
@@ -53,7 +60,12 @@ describe('parseCandlesCsv', () => {
     ['high < low', `${HEADER}\n1700000000000,1,1,2,1,1`, 2, 'high 1 < low 2'],
     ['a zero price', `${HEADER}\n1700000000000,0,1,0,1,1`, 2, 'prices must be > 0'],
     ['a negative volume', `${HEADER}\n1700000000000,1,1,1,1,-5`, 2, 'volume -5 is negative'],
-    ['a duplicate time', `${HEADER}\n1700000000000,1,1,1,1,1\n1700000000000,1,1,1,1,1`, 3, 'duplicate time 1700000000000'],
+    [
+      'a duplicate time',
+      `${HEADER}\n1700000000000,1,1,1,1,1\n1700000000000,1,1,1,1,1`,
+      3,
+      'duplicate time 1700000000000',
+    ],
     ['unsorted times', `${HEADER}\n1700000060000,1,1,1,1,1\n1700000000000,1,1,1,1,1`, 3, 'unsorted'],
   ])('rejects %s with the line and the problem', (_name, text, line, problem) => {
     const err = errorOf(text);

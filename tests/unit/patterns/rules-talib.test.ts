@@ -74,7 +74,9 @@ describe.skipIf(!hasCandleData)(`candlestick rules vs TA-Lib (${hasCandleData ? 
         }
       }
       console.log(`[patterns] ${file} (${n} candles) TA-Lib occurrences: ${counts.join(' ')}`);
-      console.log(`[patterns] ${file} tweezer_top=${count(flags.tweezer_top)} tweezer_bottom=${count(flags.tweezer_bottom)}`);
+      console.log(
+        `[patterns] ${file} tweezer_top=${count(flags.tweezer_top)} tweezer_bottom=${count(flags.tweezer_bottom)}`,
+      );
     });
   }
 

@@ -141,7 +141,7 @@ function referenceTweezers(cols: CandleColumns): { top: Uint8Array; bottom: Uint
 }
 
 describe.skipIf(!hasCandleData)(`tweezers on real candles (${hasCandleData ? 'real data' : NO_DATA_REASON})`, () => {
-  for (const file of ['binance_BTCUSDT_1m_2023-03_2023-05.csv', 'binance_XRPUSDT_1d_2018-05_2021-06.csv']) {
+  for (const file of ['binance_BTCUSDT_1m_2023-03_2023-05.csv', 'binance_LTCUSDT_1h_2017-12_2021-06.csv']) {
     it(`${file}: agrees with a direct implementation of the definition (rounding aside)`, () => {
       const cols = toColumns(loadCandles(file));
       const flags = detectPatterns(cols);

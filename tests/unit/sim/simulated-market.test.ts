@@ -64,7 +64,12 @@ describe('SimulatedMarket', () => {
 
   it('trades more volume when the candle moves more', () => {
     const range = candles.map((c) => Math.log(c.high / c.low));
-    expect(correlation(range, candles.map((c) => c.volume))).toBeGreaterThan(0.3);
+    expect(
+      correlation(
+        range,
+        candles.map((c) => c.volume),
+      ),
+    ).toBeGreaterThan(0.3);
   });
 });
 

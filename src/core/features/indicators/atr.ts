@@ -1,5 +1,7 @@
 import { taIsZero } from './ta-util';
 
+const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
+
 /**
  * TA-Lib ATR / NATR over a stream of true ranges (the first candle has none): the first value is the
  * mean of the first n true ranges (index n), then atr = (atr * (n-1) + tr) / n.
@@ -45,6 +47,6 @@ export class Atr {
   /** TA-Lib NATR for the current value. */
   natr(close: number): number {
     if (this.value !== this.value) return NaN;
-    return taIsZero(close) ? 0 : (this.value / close) * 100;
+    return isZero(close) ? 0 : (this.value / close) * 100;
   }
 }

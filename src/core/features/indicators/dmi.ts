@@ -1,5 +1,8 @@
 import { taIsZero, trueRange } from './ta-util';
 
+const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
+const tr1 = trueRange;
+
 /**
  * TA-Lib PLUS_DI / MINUS_DI / ADX (Wilder, unstable period 0) in one kernel. Feed every candle from the
  * first; +DI/-DI start at index n, ADX at index 2n - 1.
@@ -60,7 +63,7 @@ export class Dmi {
     const diffM = this.prevLow - low;
     this.prevHigh = high;
     this.prevLow = low;
-    const tr = trueRange(high, low, this.prevClose);
+    const tr = tr1(high, low, this.prevClose);
     this.prevClose = close;
     if (i < n) {
       if (diffM > 0 && diffP < diffM) this.mdm += diffM;
@@ -74,13 +77,13 @@ export class Dmi {
     else if (diffP > 0 && diffP > diffM) this.pdm += diffP;
     this.tr = this.tr - this.tr / n + tr;
     let dx = NaN;
-    if (!taIsZero(this.tr)) {
+    if (!isZero(this.tr)) {
       const minusDi = 100 * (this.mdm / this.tr);
       const plusDi = 100 * (this.pdm / this.tr);
       this.minusDi = minusDi;
       this.plusDi = plusDi;
       const sum = minusDi + plusDi;
-      if (!taIsZero(sum)) dx = 100 * (Math.abs(minusDi - plusDi) / sum);
+      if (!isZero(sum)) dx = 100 * (Math.abs(minusDi - plusDi) / sum);
     } else {
       this.minusDi = 0;
       this.plusDi = 0;

@@ -1,5 +1,7 @@
 import { taIsZero } from './ta-util';
 
+const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
+
 /**
  * TA-Lib RSI (unstable period 0, default compatibility): the first n changes are averaged, then Wilder
  * smoothing avg = (avg * (n-1) + x) / n. First value at index n. 0 when avgGain + avgLoss is ~0.
@@ -59,6 +61,6 @@ export class Rsi {
       this.gain /= n;
     }
     const t = this.gain + this.loss;
-    return (this.value = taIsZero(t) ? 0 : 100 * (this.gain / t));
+    return (this.value = isZero(t) ? 0 : 100 * (this.gain / t));
   }
 }

@@ -1,6 +1,8 @@
 import { RunningWindowSum } from './sma';
 import { taIsZero } from './ta-util';
 
+const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
+
 /**
  * TA-Lib ULTOSC(p1, p2, p3): buying pressure close - min(low, prev_close) and true range summed over three
  * windows (TA-Lib's running-total order), 100 * (4 a1/b1 + 2 a2/b2 + a3/b3) / 7. Feed candles 1, 2, ...
@@ -34,9 +36,9 @@ export class UltOsc {
     const b3 = this.b3.update(tr, replace);
     if (a1 !== a1 || a2 !== a2 || a3 !== a3) return (this.value = NaN);
     let out = 0;
-    if (!taIsZero(b1)) out += 4 * (a1 / b1);
-    if (!taIsZero(b2)) out += 2 * (a2 / b2);
-    if (!taIsZero(b3)) out += a3 / b3;
+    if (!isZero(b1)) out += 4 * (a1 / b1);
+    if (!isZero(b2)) out += 2 * (a2 / b2);
+    if (!isZero(b3)) out += a3 / b3;
     return (this.value = 100 * (out / 7));
   }
 }

@@ -9,8 +9,7 @@ const { BodyShort, ShadowLong, ShadowVeryShort, Near } = CandleSettings;
  * (<= low[i-1] + Near measured on candle i-1). Output 100. Lookback 11. No trend check (as in TA-Lib).
  */
 export function createHammer(): PatternRule {
-  const lookback =
-    Math.max(BodyShort.avgPeriod, ShadowLong.avgPeriod, ShadowVeryShort.avgPeriod, Near.avgPeriod) + 1;
+  const lookback = Math.max(BodyShort.avgPeriod, ShadowLong.avgPeriod, ShadowVeryShort.avgPeriod, Near.avgPeriod) + 1;
   const body = new CandleAverage(BodyShort, 0, lookback);
   const shadowLong = new CandleAverage(ShadowLong, 0, lookback);
   const shadowVeryShort = new CandleAverage(ShadowVeryShort, 0, lookback);

@@ -6,8 +6,7 @@ import { PATTERN_SPECS, RULE_FACTORIES } from './catalog';
  * patterns: the output is 0 before it).
  */
 export const PATTERN_LOOKBACK: Readonly<Record<PatternName, number>> = Object.freeze(
-  Object.fromEntries(PATTERN_NAMES.map((name) => [name, RULE_FACTORIES[PATTERN_SPECS[name].rule]().lookback])) as Record<
-    PatternName,
-    number
-  >,
+  Object.fromEntries(
+    PATTERN_NAMES.map((name) => [name, RULE_FACTORIES[PATTERN_SPECS[name].rule]().lookback]),
+  ) as Record<PatternName, number>,
 );

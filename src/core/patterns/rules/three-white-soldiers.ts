@@ -11,8 +11,7 @@ const { ShadowVeryShort, BodyShort, Far, Near } = CandleSettings;
  * Lookback 12.
  */
 export function createThreeWhiteSoldiers(): PatternRule {
-  const lookback =
-    Math.max(ShadowVeryShort.avgPeriod, BodyShort.avgPeriod, Far.avgPeriod, Near.avgPeriod) + 2;
+  const lookback = Math.max(ShadowVeryShort.avgPeriod, BodyShort.avgPeriod, Far.avgPeriod, Near.avgPeriod) + 2;
   const svs2 = new CandleAverage(ShadowVeryShort, 2, lookback);
   const svs1 = new CandleAverage(ShadowVeryShort, 1, lookback);
   const svs0 = new CandleAverage(ShadowVeryShort, 0, lookback);

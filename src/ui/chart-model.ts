@@ -1,0 +1,141 @@
+import type { Candle } from '../core/candles/candle';
+import { timeframeMs, type Timeframe } from '../core/candles/timeframe';
+import { HORIZONS, type Insight, type PatternsPart } from '../core/insights/types';
+import type { PatternName } from '../core/patterns/names';
+import { patternLabel } from './format';
+
+/**
+ * What the chart draws, as plain data (times in epoch SECONDS, as lightweight-charts wants them). Built from
+ * what the engine pushes; the chart component only hands these to the library.
+ */
+export interface Bar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+export interface VolumeBar {
+  time: number;
+  value: number;
+  up: boolean;
+}
+export interface LinePoint {
+  time: number;
+  value: number;
+}
+
+/** The prediction fan: the predicted close path and its 80% interval, each starting at the last close. */
+export interface Fan {
+  median: LinePoint[];
+  lower: LinePoint[];
+  upper: LinePoint[];
+}
+
+export type PatternBias = 'bullish' | 'bearish' | 'neutral';
+
+export interface PatternMarker {
+  time: number;
+  bias: PatternBias;
+  text: string;
+  patterns: PatternName[];
+}
+
+const toSeconds = (ms: number) => Math.floor(ms / 1000);
+
+export function toBar(c: Candle): Bar {
+  return { time: toSeconds(c.time), open: c.open, high: c.high, low: c.low, close: c.close };
+}
+
+export function toVolume(c: Candle): VolumeBar {
+  return { time: toSeconds(c.time), value: c.volume, up: c.close >= c.open };
+}
+
+/** Which way each pattern points (the usual trading reading; harami, doji and marubozu depend on context). */
+export const PATTERN_BIAS: Record<PatternName, PatternBias> = {
+  doji: 'neutral',
+  hammer: 'bullish',
+  shooting_star: 'bearish',
+  engulfing_bullish: 'bullish',
+  engulfing_bearish: 'bearish',
+  morning_star: 'bullish',
+  evening_star: 'bearish',
+  three_white_soldiers: 'bullish',
+  three_black_crows: 'bearish',
+  harami: 'neutral',
+  piercing_line: 'bullish',
+  dark_cloud_cover: 'bearish',
+  tweezer_top: 'bearish',
+  tweezer_bottom: 'bullish',
+  marubozu: 'neutral',
+};
+
+/**
+ * The fan drawn from the insight's candle: point 0 is (insight time, current price), then one point per
+ * horizon h at time + h candles. Horizons the engine did not predict are left out.
+ */
+export function fanFromInsight(insight: Insight, timeframe: Timeframe): Fan {
+  const step = timeframeMs(timeframe);
+  const origin: LinePoint = { time: toSeconds(insight.time), value: insight.current_price };
+  const fan: Fan = { median: [origin], lower: [origin], upper: [origin] };
+  for (const h of HORIZONS) {
+    const p = insight.price_predictions[`${h}`];
+    if (!p) continue;
+    const time = toSeconds(insight.time + h * step);
+    fan.median.push({ time, value: p.prediction });
+    fan.lower.push({ time, value: p.lower });
+    fan.upper.push({ time, value: p.upper });
+  }
+  if (fan.median.length === 1) return { median: [], lower: [], upper: [] };
+  return fan;
+}
+
+/** The patterns seen at a candle: the CNN's detections and the rule detectors' verdicts, CNN order. */
+export function patternsAtCandle(patterns: PatternsPart): PatternName[] {
+  const names = new Set<PatternName>();
+  for (const name of Object.keys(patterns.detected) as PatternName[]) names.add(name);
+  for (const [name, fired] of Object.entries(patterns.rules) as Array<[PatternName, boolean]>) {
+    if (fired) names.add(name);
+  }
+  return [...names];
+}
+
+/** One marker per candle with patterns: pointing up when bullish patterns outnumber bearish ones, and so on. */
+export function markerFor(timeMs: number, patterns: PatternsPart): PatternMarker | null {
+  const names = patternsAtCandle(patterns);
+  if (names.length === 0) return null;
+  let score = 0;
+  for (const n of names) score += PATTERN_BIAS[n] === 'bullish' ? 1 : PATTERN_BIAS[n] === 'bearish' ? -1 : 0;
+  const bias: PatternBias = score > 0 ? 'bullish' : score < 0 ? 'bearish' : 'neutral';
+  return { time: toSeconds(timeMs), bias, text: names.map(patternLabel).join(', '), patterns: names };
+}
+
+/** The pattern markers of the last `capacity` candles with patterns, sorted by time (a later one for the same candle wins). */
+export class MarkerHistory {
+  private readonly byTime = new Map<number, PatternMarker>();
+
+  constructor(private readonly capacity = 300) {}
+
+  /** Records the patterns of the insight's candle; returns true when the markers changed. */
+  record(insight: Insight): boolean {
+    const marker = markerFor(insight.time, insight.patterns);
+    const time = Math.floor(insight.time / 1000);
+    if (!marker) return this.byTime.delete(time);
+    const previous = this.byTime.get(time);
+    if (previous && previous.text === marker.text && previous.bias === marker.bias) return false;
+    this.byTime.set(time, marker);
+    if (this.byTime.size > this.capacity) {
+      const oldest = Math.min(...this.byTime.keys());
+      this.byTime.delete(oldest);
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.byTime.clear();
+  }
+
+  markers(): PatternMarker[] {
+    return [...this.byTime.values()].sort((a, b) => a.time - b.time);
+  }
+}

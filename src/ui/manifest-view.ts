@@ -1,0 +1,99 @@
+/**
+ * Reads the shipped models' manifest (public/models/manifest.json, returned by engine.getModelManifest as
+ * `unknown`) into what the ML panel shows. Tolerant: a field that is missing or of the wrong type is left
+ * out (or null), never guessed.
+ */
+export interface HoldOutHorizon {
+  horizon: string;
+  rows: number | null;
+  ic: number | null;
+  hitRate: number | null;
+  coverage: number | null;
+  maeRatio: number | null;
+  calibrationError: number | null;
+}
+
+export interface SummaryMetric {
+  label: string;
+  value: number;
+  kind: 'score' | 'percent' | 'count';
+}
+
+export interface ModelCard {
+  key: string;
+  title: string;
+  version: string | null;
+  created: string | null;
+  backendsChecked: string[];
+  split: string | null;
+  summary: SummaryMetric[];
+  /** Per-horizon hold-out metrics (price predictor). */
+  horizons: HoldOutHorizon[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+const TITLES: Record<string, string> = {
+  pattern_cnn: 'Pattern CNN',
+  price_ensemble: 'Price ensemble',
+  price_predictor: 'Price ensemble',
+};
+
+function horizonRows(metrics: Json): HoldOutHorizon[] {
+  const table = isObject(metrics['held_out_period']) ? metrics['held_out_period'] : metrics;
+  const rows: HoldOutHorizon[] = [];
+  for (const [horizon, m] of Object.entries(table)) {
+    if (!/^\d+$/.test(horizon) || !isObject(m)) continue;
+    rows.push({
+      horizon,
+      rows: num(m['rows']),
+      ic: num(m['ic']),
+      hitRate: num(m['hit_rate']),
+      coverage: num(m['coverage_80'] ?? m['coverage']),
+      maeRatio: num(m['mae_ratio_vs_random_walk'] ?? m['mae_ratio']),
+      calibrationError: num(m['calibration_error']),
+    });
+  }
+  return rows.sort((a, b) => Number(a.horizon) - Number(b.horizon));
+}
+
+function summary(metrics: Json): SummaryMetric[] {
+  const out: SummaryMetric[] = [];
+  const add = (label: string, value: unknown, kind: SummaryMetric['kind']) => {
+    const n = num(value);
+    if (n !== null) out.push({ label, value: n, kind });
+  };
+  add('Macro F1 (hold-out)', metrics['macro_f1'], 'score');
+  add('Macro F1 (validation)', metrics['validation_macro_f1'], 'score');
+  add('Patterns in macro average', metrics['macro_patterns'], 'count');
+  return out;
+}
+
+function card(key: string, entry: Json): ModelCard {
+  const metrics = isObject(entry['metrics']) ? entry['metrics'] : {};
+  const backends = Array.isArray(entry['backends_checked'])
+    ? entry['backends_checked'].filter((b): b is string => typeof b === 'string')
+    : [];
+  return {
+    key,
+    title: TITLES[key] ?? key.replace(/_/g, ' '),
+    version: str(entry['version']),
+    created: str(entry['created']),
+    backendsChecked: backends,
+    split: str(metrics['split']) ?? str(entry['split_note']),
+    summary: summary(metrics),
+    horizons: horizonRows(metrics),
+  };
+}
+
+/** One card per model in `manifest.models`, in the manifest's order; [] when the manifest is absent or malformed. */
+export function modelCards(manifest: unknown): ModelCard[] {
+  if (!isObject(manifest) || !isObject(manifest['models'])) return [];
+  return Object.entries(manifest['models'])
+    .filter((e): e is [string, Json] => isObject(e[1]))
+    .map(([key, entry]) => card(key, entry));
+}

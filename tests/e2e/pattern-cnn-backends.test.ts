@@ -1,0 +1,81 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPatternCnnFromDir } from '../../src/core/models/pattern-cnn-node';
+import { toColumns } from '../../src/core/candles/candle';
+import { buildWindows, WINDOW_LENGTH } from '../../src/core/patterns/window';
+import { PATTERN_NAMES } from '../../src/core/patterns/names';
+import { simulatedCandles } from '../unit/pattern-cnn/synthetic';
+import { hasChromium, launchChromium } from '../helpers/browser';
+import { startCnnPage } from './fixtures/cnn-page/harness';
+import type { CnnPageResult } from './fixtures/cnn-page/main';
+
+const BATCH = 64;
+
+function maxAbsDiff(a: readonly number[] | Float32Array, b: readonly number[] | Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe.skipIf(!hasChromium)('pattern CNN in Chromium: webgpu (SwiftShader), wasm and cpu agree', () => {
+  let browser: Browser;
+  let page: Page;
+  let close: () => Promise<void>;
+  let windows: Float32Array;
+  const results: Record<string, CnnPageResult> = {};
+
+  beforeAll(async () => {
+    const served = await startCnnPage();
+    close = served.close;
+    browser = await launchChromium({ webgpu: true });
+    page = await browser.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    await page.goto(served.url);
+    await page.waitForFunction(() => document.body.dataset['ready'] === '1', undefined, { timeout: 120_000 });
+    const cols = toColumns(simulatedCandles(400, 7));
+    const ends = Array.from({ length: BATCH }, (_, k) => WINDOW_LENGTH - 1 + k * 5);
+    windows = buildWindows(cols, ends);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+  });
+
+  for (const backend of ['webgpu', 'wasm', 'cpu'] as const) {
+    it(`runs on ${backend} (no silent fallback)`, async () => {
+      const r = await page.evaluate(
+        ([b, w, n]) => window.cnnPage.runCnn(b, w, n, [1, 64]),
+        [backend, Array.from(windows), BATCH] as const,
+      );
+      expect(r.backend).toBe(backend);
+      expect(r.outputs).toHaveLength(BATCH * PATTERN_NAMES.length);
+      expect(r.outputs.every((v) => v >= 0 && v <= 1)).toBe(true);
+      results[backend] = r;
+      console.log(
+        `pattern CNN in Chromium on ${backend}: load ${r.loadMs.toFixed(0)} ms, batch 1 ${r.latencyMs['1']!.toFixed(2)} ms, batch 64 ${r.latencyMs['64']!.toFixed(2)} ms`,
+      );
+    });
+  }
+
+  it('gives the same outputs on every backend (within 1e-4) and matches Node wasm', async () => {
+    const { webgpu, wasm, cpu } = results;
+    expect(webgpu && wasm && cpu).toBeTruthy();
+    expect(maxAbsDiff(webgpu!.outputs, wasm!.outputs)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(webgpu!.outputs, cpu!.outputs)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(wasm!.outputs, cpu!.outputs)).toBeLessThanOrEqual(1e-4);
+    const node = await loadPatternCnnFromDir(undefined, { backends: ['wasm'] });
+    try {
+      expect(maxAbsDiff(await node.predict(windows, BATCH), wasm!.outputs)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      node.dispose();
+    }
+  });
+
+  it('reports a missing model with one clear line', async () => {
+    const message = await page.evaluate(() => window.cnnPage.loadError('/models/no-such-model/model.json'));
+    expect(message).toMatch(/404|not found/i);
+    expect(message).not.toContain('\n');
+  });
+});

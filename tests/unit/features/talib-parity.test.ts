@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { toColumns } from '../../../src/core/candles/candle';
+import { computeFeatures } from '../../../src/core/features/engine';
+import { featureIndex, FEATURES } from '../../../src/core/features/registry';
+import { hasCandleData, loadCandles } from '../../helpers/data';
+import { TALIB_CASES, talibSeries } from './talib-oracle';
+
+// Several symbols and timeframes; the 2023-03 1m files contain the trading halt (flat zero-volume
+// candles) and an 80-minute gap.
+const FILES: [string, number | undefined][] = [
+  ['binance_BTCUSDT_1h_2023-01_2024-01.csv', undefined],
+  ['binance_BTCUSDT_1m_2023-03_2023-05.csv', 30_000],
+  ['binance_DOGEUSDT_1m_2023-03_2023-05.csv', 30_000],
+  ['binance_ETHUSDT_1d_2017-08_2021-06.csv', undefined],
+  ['binance_SOLUSDT_15m_2023-04_2024-04.csv', 20_000],
+  ['binance_XRPUSDT_1d_2018-05_2021-06.csv', undefined],
+];
+
+/** Relative error with an absolute floor of 1e-9 times the series' typical magnitude (for values near 0). */
+function maxRelError(ours: Float64Array, ref: Float64Array): { err: number; at: number; emptyMismatch: number } {
+  let scale = 0;
+  let m = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i]!;
+    if (r === r) {
+      scale += Math.abs(r);
+      m++;
+    }
+  }
+  const floor = m > 0 ? (1e-9 * scale) / m : 1e-12;
+  let err = 0;
+  let at = -1;
+  let emptyMismatch = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const a = ours[i]!;
+    const b = ref[i]!;
+    if (a !== a || b !== b) {
+      if (a === a || b === b) emptyMismatch++;
+      continue;
+    }
+    const e = Math.abs(a - b) / Math.max(Math.abs(b), floor);
+    if (e > err) {
+      err = e;
+      at = i;
+    }
+  }
+  return { err, at, emptyMismatch };
+}
+
+describe.skipIf(!hasCandleData)('TA-Lib parity on real candles (talib npm package as oracle)', () => {
+  it('covers every TA-Lib-backed feature named in its registry description', () => {
+    const described = FEATURES.filter((f) => f.description.startsWith('TA-Lib')).map((f) => f.name);
+    expect(new Set(TALIB_CASES.map((c) => c.feature))).toEqual(new Set(described));
+  });
+
+  for (const [file, limit] of FILES) {
+    describe(file, () => {
+      const cols = toColumns(loadCandles(file, limit));
+      const ours = computeFeatures(cols);
+      for (const c of TALIB_CASES) {
+        it(`${c.feature} = TA-Lib ${c.name}.${c.output} (same begIndex, max rel err <= 1e-6)`, () => {
+          const ref = talibSeries(c, cols);
+          const col = ours[featureIndex(c.feature)]!;
+          const firstRef = ref.findIndex((v) => v === v);
+          expect(firstRef).toBe(FEATURES[featureIndex(c.feature)]!.warmup);
+          const { err, at, emptyMismatch } = maxRelError(col, ref);
+          expect(emptyMismatch, 'empty cells must coincide with TA-Lib warm-up').toBe(0);
+          expect(err, `worst at row ${at}: ours ${col[at]} talib ${ref[at]}`).toBeLessThanOrEqual(1e-6);
+        });
+      }
+    });
+  }
+});

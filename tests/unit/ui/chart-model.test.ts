@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { Insight, PatternsPart } from '../../../src/core/insights/types';
+import { PATTERN_NAMES, type PatternName } from '../../../src/core/patterns/names';
+import { MarkerHistory, fanFromInsight, markerFor, toBar, toVolume } from '../../../src/ui/chart-model';
+import { patternRows } from '../../../src/ui/pattern-rows';
+
+const T0 = Date.UTC(2024, 0, 1, 12, 0);
+
+function rules(on: PatternName[] = []): Record<PatternName, boolean> {
+  return Object.fromEntries(PATTERN_NAMES.map((n) => [n, on.includes(n)])) as Record<PatternName, boolean>;
+}
+
+function patterns(partial: Partial<PatternsPart> = {}): PatternsPart {
+  return { detected: {}, count: 0, strongest: null, rules: rules(), probabilities: null, ...partial };
+}
+
+function insight(time: number, p: PatternsPart, predictions: Insight['price_predictions'] = {}): Insight {
+  return {
+    symbol: 'BTCUSDT',
+    exchange: 'simulated',
+    timeframe: '5m',
+    time,
+    current_price: 100,
+    patterns: p,
+    price_predictions: predictions,
+    signals: [],
+    confidence: 0.55,
+    model_status: {
+      pattern_cnn_loaded: false,
+      price_predictor_loaded: true,
+      models_loaded: false,
+      cnn_backend: null,
+      ensemble_backend: 'wasm',
+      model_version: 'x',
+    },
+    cached: false,
+    computed_ms: 1,
+  };
+}
+
+const pred = (prediction: number, lower: number, upper: number) => ({
+  prediction,
+  return: Math.log(prediction / 100),
+  lower,
+  upper,
+  confidence: 0.55,
+  std: 1,
+  models: { xgboost: prediction, hist_gbdt: prediction, random_forest: prediction },
+});
+
+describe('chart model', () => {
+  it('bars and volume use epoch seconds', () => {
+    const c = { time: T0, open: 1, high: 3, low: 0.5, close: 2, volume: 7 };
+    expect(toBar(c)).toEqual({ time: T0 / 1000, open: 1, high: 3, low: 0.5, close: 2 });
+    expect(toVolume(c)).toEqual({ time: T0 / 1000, value: 7, up: true });
+    expect(toVolume({ ...c, close: 0.9 }).up).toBe(false);
+  });
+
+  it('the fan starts at the last close and reaches each horizon h candles later', () => {
+    const fan = fanFromInsight(
+      insight(T0, patterns(), { '1': pred(101, 99, 103), '5': pred(102, 97, 107), '60': pred(104, 90, 118) }),
+      '5m',
+    );
+    const s = T0 / 1000;
+    expect(fan.median).toEqual([
+      { time: s, value: 100 },
+      { time: s + 300, value: 101 },
+      { time: s + 5 * 300, value: 102 },
+      { time: s + 60 * 300, value: 104 },
+    ]);
+    expect(fan.lower.map((p) => p.value)).toEqual([100, 99, 97, 90]);
+    expect(fan.upper.map((p) => p.value)).toEqual([100, 103, 107, 118]);
+  });
+
+  it('no predictions, no fan', () => {
+    expect(fanFromInsight(insight(T0, patterns()), '1m')).toEqual({ median: [], lower: [], upper: [] });
+  });
+
+  it('markers combine CNN detections and rule verdicts and take the majority direction', () => {
+    expect(markerFor(T0, patterns())).toBeNull();
+    const m = markerFor(T0, patterns({ detected: { hammer: 0.9 }, rules: rules(['doji', 'hammer']) }));
+    expect(m).toEqual({ time: T0 / 1000, bias: 'bullish', text: 'Hammer, Doji', patterns: ['hammer', 'doji'] });
+    expect(markerFor(T0, patterns({ rules: rules(['shooting_star']) }))?.bias).toBe('bearish');
+    expect(markerFor(T0, patterns({ rules: rules(['hammer', 'shooting_star']) }))?.bias).toBe('neutral');
+  });
+
+  it('marker history keeps one marker per candle, sorted, up to its capacity', () => {
+    const h = new MarkerHistory(2);
+    expect(h.record(insight(T0 + 120_000, patterns({ rules: rules(['doji']) })))).toBe(true);
+    expect(h.record(insight(T0 + 120_000, patterns({ rules: rules(['doji']) })))).toBe(false);
+    expect(h.record(insight(T0, patterns({ rules: rules(['hammer']) })))).toBe(true);
+    expect(h.markers().map((m) => m.text)).toEqual(['Hammer', 'Doji']);
+    h.record(insight(T0 + 240_000, patterns({ rules: rules(['marubozu']) })));
+    expect(h.markers().map((m) => m.text)).toEqual(['Doji', 'Marubozu']);
+    expect(h.record(insight(T0 + 240_000, patterns()))).toBe(true);
+    expect(h.markers().map((m) => m.text)).toEqual(['Doji']);
+  });
+});
+
+describe('pattern rows', () => {
+  it('lists all 15 patterns, strongest CNN probability first', () => {
+    const probabilities = Object.fromEntries(PATTERN_NAMES.map((n, i) => [n, i / 100])) as Record<PatternName, number>;
+    probabilities.hammer = 0.9;
+    const rows = patternRows(patterns({ probabilities, detected: { hammer: 0.9 }, rules: rules(['doji']) }));
+    expect(rows).toHaveLength(15);
+    expect(rows[0]).toEqual({ name: 'hammer', probability: 0.9, detected: true, rule: false, bias: 'bullish' });
+    expect(rows[1]?.name).toBe('marubozu');
+    expect(rows.at(-1)).toEqual({ name: 'doji', probability: 0, detected: false, rule: true, bias: 'neutral' });
+  });
+  it('without the CNN, rule hits come first and probabilities are null', () => {
+    const rows = patternRows(patterns({ rules: rules(['harami', 'doji']) }));
+    expect(rows.map((r) => r.name).slice(0, 3)).toEqual(['doji', 'harami', 'hammer']);
+    expect(rows.every((r) => r.probability === null)).toBe(true);
+  });
+});

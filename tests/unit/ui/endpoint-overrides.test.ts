@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { endpointOverridesFromUrl, isLoopbackHost } from '../../../src/ui/endpoint-overrides';
+
+const page = (query: string) => new URL(`https://candlecast.app/${query}`);
+
+describe('isLoopbackHost', () => {
+  it('accepts 127.0.0.0/8, localhost and [::1]', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '[::1]', '::1']) {
+      expect(isLoopbackHost(host), host).toBe(true);
+    }
+  });
+  it('rejects everything else, including look-alikes', () => {
+    for (const host of ['128.0.0.1', '10.0.0.1', '127.0.0.1.evil.com', 'localhost.evil.com', '127.0.0.256', '[::2]', '0.0.0.0', 'api.binance.com']) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+  });
+});
+
+describe('endpointOverridesFromUrl', () => {
+  it('honours loopback REST and websocket endpoints', () => {
+    const r = endpointOverridesFromUrl(page('?rest=http://127.0.0.1:8123/api/&ws=ws://localhost:8124/ws'));
+    expect(r).toEqual({ overrides: { restUrl: 'http://127.0.0.1:8123/api', wsUrl: 'ws://localhost:8124/ws' }, rejected: [] });
+  });
+  it('accepts IPv6 loopback', () => {
+    const r = endpointOverridesFromUrl(page('?rest=http://[::1]:9000'));
+    expect(r.overrides).toEqual({ restUrl: 'http://[::1]:9000' });
+  });
+  it('returns nothing when no override is given', () => {
+    expect(endpointOverridesFromUrl(page('?exchange=binance'))).toEqual({ overrides: {}, rejected: [] });
+  });
+  it('ignores non-loopback hosts and says why', () => {
+    const r = endpointOverridesFromUrl(page('?rest=https://evil.example.com&ws=wss://127.0.0.1.evil.com'));
+    expect(r.overrides).toEqual({});
+    expect(r.rejected).toEqual([
+      '?rest= ignored: evil.example.com is not a loopback address',
+      '?ws= ignored: 127.0.0.1.evil.com is not a loopback address',
+    ]);
+  });
+  it('ignores wrong protocols, bad URLs and credentials', () => {
+    expect(endpointOverridesFromUrl(page('?rest=ws://127.0.0.1:1')).rejected).toEqual([
+      '?rest= ignored: ws: is not http: or https:',
+    ]);
+    expect(endpointOverridesFromUrl(page('?ws=http://127.0.0.1:1')).rejected).toEqual([
+      '?ws= ignored: http: is not ws: or wss:',
+    ]);
+    expect(endpointOverridesFromUrl(page('?rest=not%20a%20url')).rejected).toEqual([
+      '?rest= ignored: "not a url" is not a URL',
+    ]);
+    expect(endpointOverridesFromUrl(page('?rest=http://user:pw@127.0.0.1:1')).rejected).toEqual([
+      '?rest= ignored: credentials are not allowed',
+    ]);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { modelCards } from '../../../src/ui/manifest-view';
+
+describe('modelCards', () => {
+  it('reads the CNN and the price ensemble entries', () => {
+    const cards = modelCards({
+      schema: 1,
+      models: {
+        pattern_cnn: {
+          version: 'cnn-1',
+          created: '2026-11-24T05:00:00Z',
+          backends_checked: ['wasm (Node)', 3],
+          metrics: { split: 'test (held out)', macro_f1: 0.71, validation_macro_f1: 0.7, macro_patterns: 12 },
+        },
+        price_ensemble: {
+          version: 'pe-2',
+          metrics: {
+            held_out_period: {
+              '15': { rows: 10, ic: 0.02, hit_rate: 0.51, coverage_80: 0.8, mae_ratio_vs_random_walk: 1.01, calibration_error: 0.02 },
+              '1': { rows: 12, ic: 0.05, hit_rate: 0.53, coverage_80: 0.79, mae_ratio_vs_random_walk: 0.99, calibration_error: 'x' },
+            },
+          },
+        },
+      },
+    });
+    expect(cards.map((c) => [c.key, c.title, c.version])).toEqual([
+      ['pattern_cnn', 'Pattern CNN', 'cnn-1'],
+      ['price_ensemble', 'Price ensemble', 'pe-2'],
+    ]);
+    expect(cards[0]?.backendsChecked).toEqual(['wasm (Node)']);
+    expect(cards[0]?.split).toBe('test (held out)');
+    expect(cards[0]?.summary).toEqual([
+      { label: 'Macro F1 (hold-out)', value: 0.71, kind: 'score' },
+      { label: 'Macro F1 (validation)', value: 0.7, kind: 'score' },
+      { label: 'Patterns in macro average', value: 12, kind: 'count' },
+    ]);
+    expect(cards[1]?.horizons).toEqual([
+      { horizon: '1', rows: 12, ic: 0.05, hitRate: 0.53, coverage: 0.79, maeRatio: 0.99, calibrationError: null },
+      { horizon: '15', rows: 10, ic: 0.02, hitRate: 0.51, coverage: 0.8, maeRatio: 1.01, calibrationError: 0.02 },
+    ]);
+  });
+  it('is empty for a missing or malformed manifest', () => {
+    expect(modelCards(null)).toEqual([]);
+    expect(modelCards({ models: [] })).toEqual([]);
+    expect(modelCards({ models: { a: 1 } })).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Exports the model feature matrix and the targets (log return over h candles) of the candle files named in a
+ * training config, for train.py. The features come from the TypeScript engine itself (modelFeatureMatrix), so
+ * training and serving cannot drift.
+ *
+ *   tsx training/ensemble/export-features.ts --config training/ensemble/config.json --out training/.work/ensemble/data
+ *
+ * Writes meta.json, features.f32 (rows x features, NaN = missing), targets.f64 (rows x horizons, NaN when
+ * t + h is past the end of the file or the h candles cross a gap), time.f64 and close.f64.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { toColumns } from '../../src/core/candles/candle';
+import { parseTimeframe, timeframeMs } from '../../src/core/candles/timeframe';
+import { modelFeatureMatrix } from '../../src/core/features/engine';
+import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../../src/core/features/registry';
+import { parseCandlesCsv } from '../../src/feeds/csv';
+import { horizonTargets, parseCandleFileName } from './targets';
+
+export interface ConfigFile {
+  file: string;
+  era: string;
+  max_rows?: number;
+}
+export interface TrainingConfig {
+  horizons: number[];
+  files: ConfigFile[];
+}
+
+/** Default folder of the real candles: ../shared/data/candles beside the checkout (CANDLECAST_DATA overrides). */
+export function defaultCandlesDir(): string {
+  return process.env['CANDLECAST_DATA'] ?? resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'shared', 'data', 'candles');
+}
+
+function concatBytes(chunks: readonly (Float32Array | Float64Array)[]): Uint8Array {
+  const total = chunks.reduce((s, c) => s + c.byteLength, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
+    at += c.byteLength;
+  }
+  return bytes;
+}
+
+/** Exports features and targets of every file in `config` to `out`; returns the number of rows. */
+export function exportFeatures(config: TrainingConfig, dataDir: string, out: string, log: (line: string) => void = console.log): number {
+  mkdirSync(out, { recursive: true });
+  const names = MODEL_FEATURE_NAMES;
+  const featureChunks: Float32Array[] = [];
+  const targetChunks: Float64Array[] = [];
+  const timeChunks: Float64Array[] = [];
+  const closeChunks: Float64Array[] = [];
+  const files: Record<string, unknown>[] = [];
+  let offset = 0;
+  const t0 = performance.now();
+  for (const spec of config.files) {
+    const path = join(dataDir, spec.file);
+    let candles = parseCandlesCsv(readFileSync(path, 'utf8'), { source: path });
+    if (spec.max_rows !== undefined) candles = candles.slice(0, spec.max_rows);
+    const { symbol, timeframe } = parseCandleFileName(spec.file);
+    const tfMs = timeframeMs(parseTimeframe(timeframe));
+    const cols = toColumns(candles);
+    const matrix = modelFeatureMatrix(cols);
+    if (matrix.names.length !== names.length || matrix.names.some((n, i) => n !== names[i])) {
+      throw new Error('modelFeatureMatrix names differ from MODEL_FEATURE_NAMES');
+    }
+    featureChunks.push(Float32Array.from(matrix.values));
+    targetChunks.push(horizonTargets(cols.time, cols.close, tfMs, config.horizons));
+    timeChunks.push(cols.time);
+    closeChunks.push(cols.close);
+    files.push({
+      file: spec.file,
+      symbol,
+      timeframe,
+      timeframe_ms: tfMs,
+      era: spec.era,
+      offset,
+      rows: matrix.rows,
+      first: new Date(cols.time[0]!).toISOString(),
+      last: new Date(cols.time[cols.time.length - 1]!).toISOString(),
+    });
+    offset += matrix.rows;
+    log(`[export] ${spec.file}: ${matrix.rows} rows (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  const writeAtomic = (name: string, data: Uint8Array | string): void => {
+    const tmp = join(out, `${name}.tmp`);
+    writeFileSync(tmp, data);
+    renameSync(tmp, join(out, name));
+  };
+  writeAtomic('features.f32', concatBytes(featureChunks));
+  writeAtomic('targets.f64', concatBytes(targetChunks));
+  writeAtomic('time.f64', concatBytes(timeChunks));
+  writeAtomic('close.f64', concatBytes(closeChunks));
+  const meta = { rows: offset, feature_names: names, schema_hash: featureSchemaHash(), horizons: config.horizons, files };
+  writeAtomic('meta.json', JSON.stringify(meta, null, 1));
+  log(`[export] ${offset} rows x ${names.length} features -> ${out}`);
+  return offset;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { config: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' } } });
+  if (!values.config || !values.out) {
+    console.error('usage: export-features.ts --config CONFIG.json --out FOLDER [--data CANDLES_DIR]');
+    process.exit(2);
+  }
+  const config = JSON.parse(readFileSync(values.config, 'utf8')) as TrainingConfig;
+  exportFeatures(config, values.data ?? defaultCandlesDir(), values.out);
+}

@@ -1,0 +1,80 @@
+/**
+ * Writes the price ensemble's entry `models.price_ensemble` of public/models/manifest.json (SPEC §5). The file
+ * is shared with the pattern CNN: read, replace only this key, write atomically.
+ */
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { ParityResult } from './parity';
+
+export const MANIFEST_KEY = 'price_ensemble';
+
+export interface BackendCheck {
+  backend: string;
+  runtime: string;
+  parity_rows: number;
+  parity_max_rel_diff: number;
+  checked: string;
+}
+
+/** Builds the entry from train.py's report (work/report.json), the artifact folder and the parity check. */
+export function manifestEntry(report: Record<string, unknown>, modelDir: string, dirInModels: string, checks: BackendCheck[]): Record<string, unknown> {
+  const files = readdirSync(modelDir)
+    .filter((f) => f.endsWith('.onnx') || f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ file: `${dirInModels}/${f}`, bytes: statSync(join(modelDir, f)).size }));
+  return {
+    kind: 'tree ensemble (ONNX ai.onnx.ml TreeEnsembleRegressor) for onnxruntime-web',
+    version: report['version'],
+    created: report['created'],
+    artifacts: files,
+    params: `${dirInModels}/price-ensemble.json`,
+    feature_schema_hash: report['feature_schema_hash'],
+    feature_names: report['feature_names'],
+    horizons: report['horizons'],
+    target: 'log return over h candles, ln(close[t+h] / close[t])',
+    member_weights: report['weights'],
+    members: {
+      xgboost: 'XGBoost 1.7 gradient-boosted trees (python3-xgboost)',
+      hist_gbdt: "scikit-learn 1.2 HistGradientBoostingRegressor: a LightGBM-style histogram GBDT (not LightGBM)",
+      random_forest: 'scikit-learn 1.2 RandomForestRegressor (NaN routed like the training-median imputation)',
+    },
+    training_data: report['training_data'],
+    split: report['split_note'],
+    metrics: report['metrics'],
+    metric_definitions: {
+      ic: 'Spearman rank correlation of predicted vs realized log return, pooled over held-out rows',
+      hit_rate: 'fraction of rows whose predicted direction is right (an unchanged close counts as wrong)',
+      mae_ratio_vs_random_walk: 'MAE of the predicted close / MAE of the random walk (close_t), both relative to close_t',
+      coverage_80: 'fraction of realized closes inside the 80% interval',
+      calibration_error: 'expected calibration error of conf_h over 10 equal-count bins',
+    },
+    backends_checked: checks,
+    train_seconds: report['train_seconds'],
+  };
+}
+
+export function updateManifest(manifestPath: string, entry: Record<string, unknown>): void {
+  let manifest: { schema: number; models: Record<string, unknown> } = { schema: 1, models: {} };
+  if (existsSync(manifestPath)) {
+    const parsed = JSON.parse(readFileSync(manifestPath, 'utf8')) as { schema?: number; models?: Record<string, unknown> };
+    manifest = { ...parsed, schema: parsed.schema ?? 1, models: parsed.models ?? {} };
+  }
+  manifest.models[MANIFEST_KEY] = entry;
+  const tmp = `${manifestPath}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(tmp, manifestPath);
+}
+
+export function parityCheck(result: ParityResult, runtime: string): BackendCheck {
+  return {
+    backend: 'wasm',
+    runtime,
+    parity_rows: result.rows,
+    parity_max_rel_diff: result.worst,
+    checked: new Date().toISOString(),
+  };
+}
+
+export function modelsDirName(dir: string): string {
+  return basename(dir);
+}
