@@ -7,7 +7,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BollingerBands, ATR as TsATR, EMA as TsEMA, MACD as TsMACD, RSI as TsRSI, SMA as TsSMA } from 'trading-signals';
+import {
+  BollingerBands,
+  ATR as TsATR,
+  EMA as TsEMA,
+  MACD as TsMACD,
+  RSI as TsRSI,
+  SMA as TsSMA,
+} from 'trading-signals';
 import * as ti from 'technicalindicators';
 import { toColumns, type Candle, type CandleColumns } from '../src/core/candles/candle';
 import { computeFeatures, FeatureEngine } from '../src/core/features/engine';
@@ -23,7 +30,8 @@ import { parseCandlesCsv } from '../src/feeds/csv';
 
 const TARGET_CANDLES = 1_000_000;
 const DATA_DIR =
-  process.env['CANDLECAST_DATA'] ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'candles');
+  process.env['CANDLECAST_DATA'] ??
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'candles');
 
 const require = createRequire(import.meta.url);
 interface Talib {
@@ -111,9 +119,25 @@ function talibRunners(h: number[], l: number[], c: number[]): Runner {
     SMA20: () => talib.execute({ ...base, name: 'SMA', inReal: c, optInTimePeriod: 20 }),
     EMA20: () => talib.execute({ ...base, name: 'EMA', inReal: c, optInTimePeriod: 20 }),
     RSI14: () => talib.execute({ ...base, name: 'RSI', inReal: c, optInTimePeriod: 14 }),
-    MACD: () => talib.execute({ ...base, name: 'MACD', inReal: c, optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 }),
+    MACD: () =>
+      talib.execute({
+        ...base,
+        name: 'MACD',
+        inReal: c,
+        optInFastPeriod: 12,
+        optInSlowPeriod: 26,
+        optInSignalPeriod: 9,
+      }),
     BBANDS: () =>
-      talib.execute({ ...base, name: 'BBANDS', inReal: c, optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 }),
+      talib.execute({
+        ...base,
+        name: 'BBANDS',
+        inReal: c,
+        optInTimePeriod: 20,
+        optInNbDevUp: 2,
+        optInNbDevDn: 2,
+        optInMAType: 0,
+      }),
     ATR14: () => talib.execute({ ...base, name: 'ATR', high: h, low: l, close: c, optInTimePeriod: 14 }),
   };
 }
@@ -139,7 +163,14 @@ function technicalIndicatorsRunners(h: number[], l: number[], c: number[]): Runn
     EMA20: () => ti.EMA.calculate({ period: 20, values: c }),
     RSI14: () => ti.RSI.calculate({ period: 14, values: c }),
     MACD: () =>
-      ti.MACD.calculate({ values: c, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }),
+      ti.MACD.calculate({
+        values: c,
+        fastPeriod: 12,
+        slowPeriod: 26,
+        signalPeriod: 9,
+        SimpleMAOscillator: false,
+        SimpleMASignal: false,
+      }),
     BBANDS: () => ti.BollingerBands.calculate({ period: 20, stdDev: 2, values: c }),
     ATR14: () => ti.ATR.calculate({ period: 14, high: h, low: l, close: c }),
   };
@@ -192,7 +223,9 @@ export async function bench(log: (line: string) => void): Promise<void> {
     for (let i = 0; i < n; i++) engine.update(candles[i]!);
   });
   const streamUs = (streamMs * 1000) / n;
-  log(`ours streaming, all features: ${fmt(streamUs, 3)} us/candle (${fmt(streamMs / 1000, 3)} s for ${n}; target <= 5 us)`);
+  log(
+    `ours streaming, all features: ${fmt(streamUs, 3)} us/candle (${fmt(streamMs / 1000, 3)} s for ${n}; target <= 5 us)`,
+  );
 
   // ---- ours: streaming with two provisional replace-updates per candle (3 updates per candle)
   const replaceMs = time(() => {
@@ -200,7 +233,10 @@ export async function bench(log: (line: string) => void): Promise<void> {
     for (let i = 0; i < n; i++) {
       const c = candles[i]!;
       e.update({ time: c.time, open: c.open, high: c.open, low: c.open, close: c.open, volume: 0 }, false);
-      e.update({ time: c.time, open: c.open, high: c.high, low: c.low, close: (c.open + c.close) / 2, volume: c.volume / 2 }, true);
+      e.update(
+        { time: c.time, open: c.open, high: c.high, low: c.low, close: (c.open + c.close) / 2, volume: c.volume / 2 },
+        true,
+      );
       e.update(c, true);
     }
   });
@@ -226,7 +262,8 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const results = new Map<string, Record<Indicator, number>>();
   for (const [name, runner] of suites) {
     const r = {} as Record<Indicator, number>;
-    for (const ind of INDICATORS) r[ind] = name.startsWith('technicalindicators') ? time(runner[ind]) : best(runner[ind]);
+    for (const ind of INDICATORS)
+      r[ind] = name.startsWith('technicalindicators') ? time(runner[ind]) : best(runner[ind]);
     results.set(name, r);
   }
   const ours = results.get('ours (streaming kernel)')!;
@@ -240,11 +277,15 @@ export async function bench(log: (line: string) => void): Promise<void> {
     log([name.padEnd(32), ...cells, `${fmt(sum, 1)} (${fmt(sum / oursSum)}x)`.padStart(16)].join(''));
   }
   log('');
-  log(`ours ALL ${FEATURES.length} features vs each peer's sum of the 6 indicators above (ratio = peer sum / ours all):`);
+  log(
+    `ours ALL ${FEATURES.length} features vs each peer's sum of the 6 indicators above (ratio = peer sum / ours all):`,
+  );
   for (const [name, r] of results) {
     if (name.startsWith('ours')) continue;
     const sum = INDICATORS.reduce((s, i) => s + r[i], 0);
-    log(`  ${name.padEnd(32)} peer 6-indicator sum ${fmt(sum, 1)} ms; vs ours streaming ${fmt(sum / streamMs)}x, vs ours batch ${fmt(sum / batchMs)}x`);
+    log(
+      `  ${name.padEnd(32)} peer 6-indicator sum ${fmt(sum, 1)} ms; vs ours streaming ${fmt(sum / streamMs)}x, vs ours batch ${fmt(sum / batchMs)}x`,
+    );
   }
 }
 

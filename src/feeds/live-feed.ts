@@ -24,6 +24,8 @@ export interface FeedStatus {
   malformed: number;
   duplicatesDropped: number;
   outOfOrderDropped: number;
+  /** Stream messages that were already covered by a REST backfill when their turn came (normal after a gap). */
+  supersededDropped: number;
   restRequests: number;
   /** HTTP 429 / 418 (or body rate-limit codes) answered. */
   rateLimited: number;
@@ -116,7 +118,11 @@ export class LiveFeed {
   /** Every slot before this time is settled: emitted, or known to be absent at the exchange. */
   private checkedUpTo = Number.NEGATIVE_INFINITY;
   private lastTradeId = Number.NEGATIVE_INFINITY;
-  private queue: QueuedEvent[] = [];
+  private queue: { e: QueuedEvent; seq: number }[] = [];
+  private arrivals = 0;
+  /** Sequence number of the event being handled, and of the last event that arrived before the last backfill. */
+  private currentSeq = 0;
+  private backfilledThroughSeq = 0;
   private qHead = 0;
   private pumping = false;
   private resyncQueued = false;
@@ -172,6 +178,7 @@ export class LiveFeed {
       malformed: 0,
       duplicatesDropped: 0,
       outOfOrderDropped: 0,
+      supersededDropped: 0,
       restRequests: 0,
       rateLimited: 0,
       httpErrors: 0,
@@ -341,7 +348,7 @@ export class LiveFeed {
       if (this.resyncQueued) return;
       this.resyncQueued = true;
     }
-    this.queue.push(e);
+    this.queue.push({ e, seq: ++this.arrivals });
     void this.pump();
   }
 
@@ -350,7 +357,8 @@ export class LiveFeed {
     this.pumping = true;
     try {
       while (!this.stopped && this.qHead < this.queue.length) {
-        const e = this.queue[this.qHead++]!;
+        const { e, seq } = this.queue[this.qHead++]!;
+        this.currentSeq = seq;
         if (this.qHead >= 4096) {
           this.queue = this.queue.slice(this.qHead);
           this.qHead = 0;
@@ -405,13 +413,12 @@ export class LiveFeed {
     }
     const t = c.time;
     if (this.lastClosed !== null && t <= this.lastClosed) {
-      if (t === this.lastClosed) this.st.duplicatesDropped++;
-      else this.st.outOfOrderDropped++;
+      this.countStale(t === this.lastClosed ? 'duplicatesDropped' : 'outOfOrderDropped');
       return null;
     }
     const open = this.open;
     if (open !== null && t < open.candle.time) {
-      this.st.outOfOrderDropped++;
+      this.countStale('outOfOrderDropped');
       return null;
     }
     if (this.needsFill(t)) return t;
@@ -425,11 +432,11 @@ export class LiveFeed {
         return null;
       }
       if (c.volume < open.candle.volume) {
-        this.st.outOfOrderDropped++; // volume of a forming candle never shrinks: this is an older update
+        this.countStale('outOfOrderDropped'); // volume of a forming candle never shrinks: this is an older update
         return null;
       }
       if (sameCandle(c, open.candle)) {
-        this.st.duplicatesDropped++;
+        this.countStale('duplicatesDropped');
         return null;
       }
     }
@@ -461,6 +468,12 @@ export class LiveFeed {
     if (bound !== null) return bound;
     this.lastTradeId = e.id;
     return null;
+  }
+
+  /** Counts a dropped stream message: as superseded when a later backfill already covered it, else as `kind`. */
+  private countStale(kind: 'duplicatesDropped' | 'outOfOrderDropped'): void {
+    if (this.currentSeq <= this.backfilledThroughSeq) this.st.supersededDropped++;
+    else this.st[kind]++;
   }
 
   /** A 'next'-close exchange whose clock has passed the open candle's end: confirm that candle through REST. */
@@ -578,6 +591,7 @@ export class LiveFeed {
       }
     }
     if (closedBefore > this.checkedUpTo) this.checkedUpTo = closedBefore;
+    this.backfilledThroughSeq = this.arrivals;
     if (this.open !== null && this.open.candle.time < closedBefore) this.open = null;
     this.emitStatus();
   }

@@ -3,6 +3,8 @@ import { DbOutdatedError, openCandlecastDb, DEFAULT_DB_NAME, type CandlecastDb }
 /** Something that hands out an open database, reopening it when needed. */
 export interface DbProvider {
   database(): Promise<CandlecastDb>;
+  /** Called with a database that turned out closed, so the next database() opens a new connection. */
+  discard?(db: CandlecastDb): void;
 }
 
 /** What the stores accept: an open database, or a provider such as CandlecastConnection. */
@@ -78,6 +80,12 @@ export class CandlecastConnection implements DbProvider {
     return opening;
   }
 
+  discard(db: CandlecastDb): void {
+    if (this.db !== db) return;
+    this.db = null;
+    this.set('closed', 'the local database connection was closed; reconnecting');
+  }
+
   close(): void {
     this.closedByUser = true;
     this.db?.close();
@@ -101,10 +109,12 @@ function isProvider(source: DbSource): source is DbProvider {
  */
 export async function withDb<T>(source: DbSource, work: (db: CandlecastDb) => Promise<T>): Promise<T> {
   if (!isProvider(source)) return work(source);
+  const db = await source.database();
   try {
-    return await work(await source.database());
+    return await work(db);
   } catch (err) {
-    if (err instanceof DOMException && err.name === 'InvalidStateError') return work(await source.database());
-    throw err;
+    if (!(err instanceof DOMException && err.name === 'InvalidStateError')) throw err;
+    source.discard?.(db);
+    return work(await source.database());
   }
 }

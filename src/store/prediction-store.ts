@@ -13,9 +13,9 @@ export interface PredictionId extends StoredSeriesKey {
 }
 
 export interface PredictionInput extends PredictionId {
-  /** Predicted return from this candle's close to the close `horizon` candles later. */
+  /** Predicted log return from this candle's close to the close `horizon` candles later. */
   predictedReturn: number;
-  /** Bounds of the 80% prediction interval of that return. */
+  /** Bounds of the 80% prediction interval of that log return. */
   lower: number;
   upper: number;
   /** Calibrated probability that the predicted direction is right. */
@@ -23,7 +23,7 @@ export interface PredictionInput extends PredictionId {
 }
 
 export interface PredictionRecord extends PredictionInput {
-  /** Realized return over the horizon; null until scored. */
+  /** Realized log return over the horizon; null until scored. */
   realized: number | null;
   createdAt: number;
   scoredAt: number | null;
@@ -150,7 +150,7 @@ export class PredictionStore {
 
   /**
    * Scores every prediction due by `now` whose base and target candles are stored:
-   * realized = close(time + horizon × timeframe) / close(time) − 1.
+   * realized = ln(close(time + horizon × timeframe) / close(time)), the log return the models predict (SPEC §5).
    */
   async scoreFromCandles(candles: CandleStore, now = this.now()): Promise<ScoringResult> {
     let scored = 0;
@@ -163,7 +163,7 @@ export class PredictionStore {
         missingCandles++;
         continue;
       }
-      await this.score(p, end.close / base.close - 1);
+      await this.score(p, Math.log(end.close / base.close));
       scored++;
     }
     return { scored, missingCandles };

@@ -47,6 +47,8 @@ export class QuotaGuard {
   private lastEviction: { at: number; reason: string } | null = null;
   private readonly batch: number;
   private readonly now: () => number;
+  /** The eviction under way: concurrent writes that hit the quota wait for it instead of evicting again. */
+  private evicting: Promise<EvictionReport> | null = null;
 
   constructor(
     private readonly source: DbSource,
@@ -74,7 +76,12 @@ export class QuotaGuard {
       } catch (err) {
         if (!isQuotaExceeded(err)) throw err;
         this.quotaErrors++;
-        const report = await this.evictOldest(batch, what);
+        if (this.evicting) {
+          await this.evicting.catch(() => undefined);
+          continue;
+        }
+        this.evicting = this.evictOldest(batch, what);
+        const report = await this.evicting.finally(() => (this.evicting = null));
         if (report.evicted === 0) {
           throw new Error(`storage quota exceeded while ${what} and no cached candles are left to evict`, {
             cause: err,

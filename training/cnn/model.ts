@@ -118,3 +118,33 @@ export function toLayersModel(w: CnnWeights): tf.Sequential {
   model.setWeights(values.map((v) => v.clone()));
   return model;
 }
+
+/** Number of floats of all weights, in the order of `weightVariables`. */
+export function weightCount(): number {
+  let n = 0;
+  let inChannels: number = WINDOW_FEATURES;
+  for (const out of CONV_FILTERS) {
+    n += KERNEL_SIZE * inChannels * out + out;
+    inChannels = out;
+  }
+  return n + FLAT * OUTPUTS + OUTPUTS;
+}
+
+/** Weights from one flat array in the order of `weightVariables` (conv kernels `[k, in, out]`, biases, dense). */
+export function weightsFromFlat(values: Float32Array): CnnWeights {
+  if (values.length !== weightCount()) throw new Error(`expected ${weightCount()} weights, got ${values.length}`);
+  let offset = 0;
+  const take = (shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const t = tf.variable(tf.tensor(values.slice(offset, offset + size), shape), true);
+    offset += size;
+    return t;
+  };
+  const conv: DenseWeights[] = [];
+  let inChannels: number = WINDOW_FEATURES;
+  for (const out of CONV_FILTERS) {
+    conv.push({ kernel: take([KERNEL_SIZE, inChannels, out]), bias: take([out]) });
+    inChannels = out;
+  }
+  return { conv, dense: { kernel: take([FLAT, OUTPUTS]), bias: take([OUTPUTS]) } };
+}

@@ -14,78 +14,33 @@
  * Environment overrides for experiments: CNN_STEPS, CNN_OUT (model folder), CNN_NO_MANIFEST=1.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useNodeWasmFiles } from '../../src/core/models/pattern-cnn-node';
 import { PATTERN_NAMES, type PatternName } from '../../src/core/patterns/names';
 import { detectPatterns } from '../../src/core/patterns/rules';
 import { WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../../src/core/patterns/window';
-import { mulberry32 } from '../../src/core/util/random';
 import { TRAIN_CONFIG } from './config';
 import { splitRange } from './data';
 import { forEachChunk, loadSource, positives, setLabels, windowSet, writeRows, type Source, type WindowSet } from './dataset';
 import { saveLayersModel } from './export';
 import { writeManifestEntry } from './manifest';
 import { bestThreshold, evaluate } from './metrics';
-import { forwardLogits, forwardProbabilities, initWeights, toLayersModel, weightVariables, type CnnWeights } from './model';
+import { forwardProbabilities, toLayersModel, weightsFromFlat, type CnnWeights } from './model';
 
 const K = PATTERN_NAMES.length;
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const DATA_DIR = process.env['CANDLECAST_DATA'] ?? resolve(repoRoot, '..', 'shared', 'data', 'candles');
 const OUT_DIR = process.env['CNN_OUT'] ?? resolve(repoRoot, 'public', 'models', 'pattern-cnn');
 const STEPS = Number(process.env['CNN_STEPS'] ?? TRAIN_CONFIG.steps);
+const WORK_DIR = process.env['CNN_WORK'] ?? resolve(repoRoot, 'training', '.work', 'pattern-cnn');
+const PYTHON = process.env['CANDLECAST_PYTHON'] ?? '/usr/bin/python3';
 
 const log = (line: string) => console.log(`[train:cnn ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const logit = (p: number) => Math.log(p / (1 - p));
 const clampP = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
-
-function learningRate(step: number): number {
-  const { peak, final, warmupSteps } = TRAIN_CONFIG.learningRate;
-  if (step < warmupSteps) return (peak * (step + 1)) / warmupSteps;
-  const t = (step - warmupSteps) / Math.max(1, STEPS - warmupSteps);
-  return final + 0.5 * (peak - final) * (1 + Math.cos(Math.PI * t));
-}
-
-/** Seeded batch sampler: part uniform, part class-balanced; counts the labels it hands out. */
-function makeSampler(train: WindowSet, trainLabels: Uint8Array, seed: number) {
-  const rand = mulberry32(seed);
-  const byClass: Int32Array[] = PATTERN_NAMES.map((_, j) => {
-    const idx: number[] = [];
-    for (let i = 0; i < train.n; i++) if (trainLabels[i * K + j]) idx.push(i);
-    return Int32Array.from(idx);
-  });
-  const classes = byClass.map((ix, j) => (ix.length > 0 ? j : -1)).filter((j) => j >= 0);
-  const drawn = new Float64Array(K);
-  let total = 0;
-  const B = TRAIN_CONFIG.batchSize;
-  const rows = new Int32Array(B);
-  const x = new Float32Array(B * WINDOW_SIZE);
-  const y = new Float32Array(B * K);
-  return {
-    drawn,
-    total: () => total,
-    next(): { x: Float32Array; y: Float32Array } {
-      for (let b = 0; b < B; b++) {
-        if (rand() < TRAIN_CONFIG.balancedFraction && classes.length > 0) {
-          const ix = byClass[classes[Math.floor(rand() * classes.length)]!]!;
-          rows[b] = ix[Math.floor(rand() * ix.length)]!;
-        } else {
-          rows[b] = Math.floor(rand() * train.n);
-        }
-      }
-      writeRows(train, rows, x, y);
-      for (let i = 0; i < y.length; i++) drawn[i % K]! += y[i]!;
-      total += B;
-      return { x, y };
-    },
-  };
-}
-
-/** Mean sigmoid cross-entropy from logits z: y * softplus(-z) + (1 - y) * softplus(z). */
-function bceLoss(w: CnnWeights, x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
-  const z = forwardLogits(w, x);
-  return tf.mean(tf.add(tf.mul(y, tf.softplus(tf.neg(z))), tf.mul(tf.sub(1, y), tf.softplus(z))));
-}
 
 /** Probabilities `[n, 15]` of every window of a set, in chunks. */
 function predictSet(w: CnnWeights, set: WindowSet, chunk = 2048): Float32Array {
@@ -96,6 +51,58 @@ function predictSet(w: CnnWeights, set: WindowSet, chunk = 2048): Float32Array {
     p.dispose();
   });
   return out;
+}
+
+/**
+ * Hands the data to training/cnn/train.py (NumPy): every source's candles `[n, 5]` (float64) and labels
+ * `[n, 15]` concatenated, plus the global candle index of each training window's last candle.
+ */
+function runNumpyTrainer(sources: readonly Source[], train: WindowSet, trainLabels: Uint8Array): { weights: Float32Array; drawn: number[]; total: number; seconds: number } {
+  const dataDir = join(WORK_DIR, 'data');
+  const outDir = join(WORK_DIR, 'out');
+  mkdirSync(dataDir, { recursive: true });
+  const offsets: number[] = [];
+  let total = 0;
+  for (const s of sources) {
+    offsets.push(total);
+    total += s.cols.close.length;
+  }
+  const cols = new Float64Array(total * 5);
+  const labels = new Uint8Array(total * K);
+  sources.forEach((s, k) => {
+    const base = offsets[k]!;
+    for (let i = 0; i < s.cols.close.length; i++) {
+      const o = (base + i) * 5;
+      cols[o] = s.cols.open[i]!;
+      cols[o + 1] = s.cols.high[i]!;
+      cols[o + 2] = s.cols.low[i]!;
+      cols[o + 3] = s.cols.close[i]!;
+      cols[o + 4] = s.cols.volume[i]!;
+    }
+    labels.set(s.labels, base * K);
+  });
+  const ends = new BigInt64Array(train.n);
+  for (let r = 0; r < train.n; r++) ends[r] = BigInt(offsets[train.src[r]!]! + train.end[r]!);
+  // The labels of the training rows must be what train.py will read back.
+  for (let r = 0; r < train.n; r += 997) {
+    const g = Number(ends[r]!);
+    for (let j = 0; j < K; j++) if (labels[g * K + j] !== trainLabels[r * K + j]) throw new Error('training labels out of step');
+  }
+  writeFileSync(join(dataDir, 'cols.f64'), new Uint8Array(cols.buffer));
+  writeFileSync(join(dataDir, 'labels.u8'), labels);
+  writeFileSync(join(dataDir, 'train.i64'), new Uint8Array(ends.buffer));
+  const config = { seed: TRAIN_CONFIG.seed, batchSize: TRAIN_CONFIG.batchSize, steps: STEPS, learningRate: TRAIN_CONFIG.learningRate, balancedFraction: TRAIN_CONFIG.balancedFraction };
+  writeFileSync(join(WORK_DIR, 'config.json'), JSON.stringify(config));
+  log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
+  const res = spawnSync(PYTHON, [join(repoRoot, 'training', 'cnn', 'train.py'), dataDir, outDir, join(WORK_DIR, 'config.json')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, OPENBLAS_NUM_THREADS: process.env['OPENBLAS_NUM_THREADS'] ?? '2' },
+  });
+  if (res.status !== 0) throw new Error(`train.py failed (exit ${res.status ?? res.signal})`);
+  const bin = readFileSync(join(outDir, 'weights.f32'));
+  const weights = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  const result = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')) as { drawn: number[]; total: number; seconds: number };
+  return { weights, ...result };
 }
 
 async function main(): Promise<void> {
@@ -124,34 +131,12 @@ async function main(): Promise<void> {
   log(`train positives: ${PATTERN_NAMES.map((p, j) => `${p}=${trainPos[j]}`).join(' ')}`);
 
   const trueRate = trainPos.map((c) => clampP(c / train.n));
-  const w = initWeights(TRAIN_CONFIG.seed, trueRate.map(logit));
-  const optimizer = tf.train.adam(TRAIN_CONFIG.learningRate.peak);
-  const mutableOpt = optimizer as unknown as { learningRate: number };
-  const sampler = makeSampler(train, trainLabels, TRAIN_CONFIG.seed ^ 0x9e3779b9);
-  const vars = weightVariables(w);
-  const trainStart = Date.now();
-  let lossSum = 0;
-  for (let step = 0; step < STEPS; step++) {
-    mutableOpt.learningRate = learningRate(step);
-    const batch = sampler.next();
-    const B = TRAIN_CONFIG.batchSize;
-    const x = tf.tensor3d(batch.x, [B, WINDOW_LENGTH, WINDOW_FEATURES]);
-    const y = tf.tensor2d(batch.y, [B, K]);
-    const loss = optimizer.minimize(() => bceLoss(w, x, y), true, vars);
-    tf.dispose([x, y]);
-    if (!loss) throw new Error('optimizer returned no loss');
-    lossSum += loss.dataSync()[0]!;
-    loss.dispose();
-    if ((step + 1) % 250 === 0) {
-      const rate = ((step + 1) * B) / ((Date.now() - trainStart) / 1000);
-      log(`step ${step + 1}/${STEPS} loss ${(lossSum / 250).toFixed(5)} lr ${learningRate(step).toExponential(2)} ${rate.toFixed(0)} samples/s`);
-      lossSum = 0;
-    }
-  }
-  const trainSeconds = (Date.now() - trainStart) / 1000;
+  const trained = runNumpyTrainer(sources, train, trainLabels);
+  const w = weightsFromFlat(trained.weights);
+  const trainSeconds = trained.seconds;
 
   // Undo the balanced-sampling prior: shift each output bias by logit(true rate) - logit(sampled rate).
-  const sampledRate = Array.from(sampler.drawn, (d) => clampP(d / sampler.total()));
+  const sampledRate = trained.drawn.map((d) => clampP(d / trained.total));
   const shift = PATTERN_NAMES.map((_, j) => (trainPos[j]! > 0 ? logit(trueRate[j]!) - logit(sampledRate[j]!) : 0));
   w.dense.bias.assign(tf.add(w.dense.bias, tf.tensor1d(shift)));
 

@@ -187,6 +187,8 @@ export class FeatureEngine {
   private cC = NaN;
   private cBodyRatio = NaN;
   private cBody = NaN;
+  private pLnHL = NaN;
+  private cLnHL = NaN;
   // streaks: value for the current candle and the value of the previous candle
   private readonly streak = new Float64Array(8); // [up, down, bull, bear] current, then previous
 
@@ -260,6 +262,23 @@ export class FeatureEngine {
 
   /** Same as update() with the candle's fields passed directly (what batch mode calls). */
   step(o: number, h: number, l: number, c: number, v: number, replace = false): Float64Array {
+    // Reject bad input before touching any state (a NaN would poison every running total).
+    if (!(
+      o > 0 &&
+      h > 0 &&
+      l > 0 &&
+      c > 0 &&
+      v >= 0 &&
+      h >= l &&
+      h < Infinity &&
+      o < Infinity &&
+      c < Infinity &&
+      v < Infinity
+    )) {
+      throw new RangeError(
+        `invalid candle for the feature engine: open ${o} high ${h} low ${l} close ${c} volume ${v}`,
+      );
+    }
     if (this.n === 0) replace = false;
     const out = this.out;
     out.fill(NaN);
@@ -277,6 +296,7 @@ export class FeatureEngine {
       this.pC = this.cC;
       this.pBodyRatio = this.cBodyRatio;
       this.pBody = this.cBody;
+      this.pLnHL = this.cLnHL;
       st[4] = st[0]!;
       st[5] = st[1]!;
       st[6] = st[2]!;
@@ -479,6 +499,7 @@ export class FeatureEngine {
     out[I_ZVOL] = this.zeroVol20.update(v === 0 ? 1 : 0, replace) / 20;
     out[I_FLAT] = this.flat20.update(range === 0 ? 1 : 0, replace) / 20;
     const lnHL = Math.log(h / l);
+    this.cLnHL = lnHL;
     const park = this.park20.update(lnHL * lnHL, replace);
     if (park === park) out[I_PARK] = park > 0 ? Math.sqrt(park / 20 / (4 * LN2)) : 0;
     const lnCO = Math.log(c / o);
@@ -519,7 +540,7 @@ export class FeatureEngine {
       if (ami === ami) out[I_AMIHUD] = ratio(ami, amiN, 0);
       const pH = this.pH;
       const pL = this.pL;
-      const l1 = Math.log(pH / this.pL);
+      const l1 = this.pLnHL;
       const beta = lnHL * lnHL + l1 * l1;
       const g = Math.log((h > pH ? h : pH) / (l < pL ? l : pL));
       const alpha = (Math.sqrt(2 * beta) - Math.sqrt(beta)) / CS_K - Math.sqrt((g * g) / CS_K);
@@ -581,7 +602,8 @@ export function computeFeatures(cols: CandleColumns): Float64Array[] {
   const block = new Float64Array(BLOCK * NF);
   for (let start = 0; start < rows; start += BLOCK) {
     const end = Math.min(rows, start + BLOCK);
-    for (let i = start; i < end; i++) block.set(engine.step(open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, false), (i - start) * NF);
+    for (let i = start; i < end; i++)
+      block.set(engine.step(open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, false), (i - start) * NF);
     const m = end - start;
     for (let f = 0; f < NF; f++) {
       const col = columns[f]!;
@@ -592,7 +614,11 @@ export function computeFeatures(cols: CandleColumns): Float64Array[] {
 }
 
 /** Row-major [rows x MODEL_FEATURE_NAMES.length] model inputs (NaN = missing) for training and inference. */
-export function modelFeatureMatrix(cols: CandleColumns): { names: readonly string[]; rows: number; values: Float64Array } {
+export function modelFeatureMatrix(cols: CandleColumns): {
+  names: readonly string[];
+  rows: number;
+  values: Float64Array;
+} {
   const rows = cols.close.length;
   const values = new Float64Array(rows * NM);
   const engine = new FeatureEngine();

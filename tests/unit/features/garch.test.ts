@@ -52,7 +52,9 @@ describe('GARCH(1,1) maximum likelihood', () => {
         [0, 0.01],
         [0, -0.01],
       ] as const) {
-        expect(at).toBeLessThanOrEqual(garchNll(r, { omega: fit.omega, alpha: fit.alpha + da, beta: fit.beta + db }) + 1e-12);
+        expect(at).toBeLessThanOrEqual(
+          garchNll(r, { omega: fit.omega, alpha: fit.alpha + da, beta: fit.beta + db }) + 1e-12,
+        );
       }
     });
   }

@@ -35,14 +35,35 @@ export const TALIB_CASES: TalibCase[] = [
   { feature: 'volume_sma_20', name: 'SMA', output: 'outReal', opts: { optInTimePeriod: 20 } },
   { feature: 'obv', name: 'OBV', output: 'outReal' },
   ...[7, 14, 21].map((n) => ({ feature: `rsi_${n}`, name: 'RSI', output: 'outReal', opts: { optInTimePeriod: n } })),
-  { feature: 'macd_12_26_9', name: 'MACD', output: 'outMACD', opts: { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 } },
-  { feature: 'macd_signal_12_26_9', name: 'MACD', output: 'outMACDSignal', opts: { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 } },
-  { feature: 'macd_hist_12_26_9', name: 'MACD', output: 'outMACDHist', opts: { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 } },
+  {
+    feature: 'macd_12_26_9',
+    name: 'MACD',
+    output: 'outMACD',
+    opts: { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 },
+  },
+  {
+    feature: 'macd_signal_12_26_9',
+    name: 'MACD',
+    output: 'outMACDSignal',
+    opts: { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 },
+  },
+  {
+    feature: 'macd_hist_12_26_9',
+    name: 'MACD',
+    output: 'outMACDHist',
+    opts: { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 },
+  },
   ...(['outSlowK', 'outSlowD'] as const).map((o) => ({
     feature: o === 'outSlowK' ? 'stoch_k_14_3' : 'stoch_d_14_3_3',
     name: 'STOCH',
     output: o,
-    opts: { optInFastK_Period: 14, optInSlowK_Period: 3, optInSlowK_MAType: 0, optInSlowD_Period: 3, optInSlowD_MAType: 0 },
+    opts: {
+      optInFastK_Period: 14,
+      optInSlowK_Period: 3,
+      optInSlowK_MAType: 0,
+      optInSlowD_Period: 3,
+      optInSlowD_MAType: 0,
+    },
   })),
   { feature: 'cci_20', name: 'CCI', output: 'outReal', opts: { optInTimePeriod: 20 } },
   { feature: 'roc_10', name: 'ROC', output: 'outReal', opts: { optInTimePeriod: 10 } },
@@ -58,7 +79,12 @@ export const TALIB_CASES: TalibCase[] = [
     output: o,
     opts: { optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 },
   })),
-  { feature: 'ultosc_7_14_28', name: 'ULTOSC', output: 'outReal', opts: { optInTimePeriod1: 7, optInTimePeriod2: 14, optInTimePeriod3: 28 } },
+  {
+    feature: 'ultosc_7_14_28',
+    name: 'ULTOSC',
+    output: 'outReal',
+    opts: { optInTimePeriod1: 7, optInTimePeriod2: 14, optInTimePeriod3: 28 },
+  },
   { feature: 'ad', name: 'AD', output: 'outReal' },
   { feature: 'adosc_3_10', name: 'ADOSC', output: 'outReal', opts: { optInFastPeriod: 3, optInSlowPeriod: 10 } },
   { feature: 'bop', name: 'BOP', output: 'outReal' },
@@ -67,7 +93,14 @@ export const TALIB_CASES: TalibCase[] = [
 /** TA-Lib's output for a case as a full-length array (NaN before begIndex). Inputs go in as plain arrays. */
 export function talibSeries(c: TalibCase, cols: CandleColumns): Float64Array {
   const n = cols.close.length;
-  const src = c.feature === 'volume_sma_20' ? cols.volume : c.feature === 'max_high_20' ? cols.high : c.feature === 'min_low_20' ? cols.low : cols.close;
+  const src =
+    c.feature === 'volume_sma_20'
+      ? cols.volume
+      : c.feature === 'max_high_20'
+        ? cols.high
+        : c.feature === 'min_low_20'
+          ? cols.low
+          : cols.close;
   const inReal = Array.from(src);
   const res = talib.execute({
     name: c.name,

@@ -151,6 +151,17 @@ describe('several tabs', () => {
     conn.close();
   });
 
+  it('reconnects when the connection it handed out was closed under it', async () => {
+    const conn = new CandlecastConnection({ name: 'closed', idbFactory: freshIdbFactory() });
+    const store = new CandleStore(conn);
+    await store.upsert(BTC, syntheticCandles(4, T0));
+    const first = await conn.database();
+    first.close();
+    expect(await store.count()).toBe(4);
+    expect(await conn.database()).not.toBe(first);
+    conn.close();
+  });
+
   it('reports blocked while an old connection that ignores versionchange stays open', async () => {
     const factory = freshIdbFactory();
     (await openCandlecastDb('blocked', factory, { version: 1 })).close();

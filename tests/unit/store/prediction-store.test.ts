@@ -10,7 +10,12 @@ const MIN = 60_000;
 const BTC: StoredSeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
 const ETH: StoredSeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
 
-function prediction(series: StoredSeriesKey, minute: number, horizon: number, predictedReturn = 0.001): PredictionInput {
+function prediction(
+  series: StoredSeriesKey,
+  minute: number,
+  horizon: number,
+  predictedReturn = 0.001,
+): PredictionInput {
   return {
     ...series,
     time: T0 + minute * MIN,
@@ -74,7 +79,12 @@ describe('PredictionStore', () => {
   });
 
   it('reads a range ascending by time then horizon, optionally one horizon', async () => {
-    await predictions.put([prediction(BTC, 3, 5), prediction(BTC, 1, 15), prediction(BTC, 1, 1), prediction(ETH, 2, 1)]);
+    await predictions.put([
+      prediction(BTC, 3, 5),
+      prediction(BTC, 1, 15),
+      prediction(BTC, 1, 1),
+      prediction(ETH, 2, 1),
+    ]);
     const all = await predictions.range(BTC);
     expect(all.map((p) => [(p.time - T0) / MIN, p.horizon])).toEqual([
       [1, 1],
@@ -93,11 +103,11 @@ describe('PredictionStore', () => {
     // (0, h1) is due at minute 2 and (2, h5) at minute 8, both with their candles stored; (6, h5) is not due.
     expect(result).toEqual({ scored: 2, missingCandles: 0 });
     expect((await predictions.get({ ...BTC, time: T0, horizon: 1 }))!.realized).toBeCloseTo(
-      series[1]!.close / series[0]!.close - 1,
+      Math.log(series[1]!.close / series[0]!.close),
       15,
     );
     expect((await predictions.get({ ...BTC, time: T0 + 2 * MIN, horizon: 5 }))!.realized).toBeCloseTo(
-      series[7]!.close / series[2]!.close - 1,
+      Math.log(series[7]!.close / series[2]!.close),
       15,
     );
     // (6, h5) is not due until minute 12; once due, its target candle (minute 11) is missing.
@@ -112,7 +122,9 @@ describe('PredictionStore', () => {
     await expect(predictions.put([{ ...prediction(BTC, 0, 1), confidence: 1.2 }])).rejects.toThrow(
       'confidence 1.2 is outside [0, 1]',
     );
-    await expect(predictions.put([{ ...prediction(BTC, 0, 1), lower: 1, upper: 0 }])).rejects.toThrow('lower 1 > upper 0');
+    await expect(predictions.put([{ ...prediction(BTC, 0, 1), lower: 1, upper: 0 }])).rejects.toThrow(
+      'lower 1 > upper 0',
+    );
     await expect(predictions.put([{ ...prediction(BTC, 0, 1), predictedReturn: Number.NaN }])).rejects.toThrow(
       'predictedReturn NaN is not finite',
     );

@@ -103,6 +103,21 @@ describe('QuotaExceededError', () => {
     );
   });
 
+  it('concurrent writes that hit the quota share one eviction instead of each evicting', async () => {
+    const shared = new CandleStore(db, { onEviction: (r) => reports.push(r), evictionBatch: 60 });
+    throwOnPutAbove(100);
+    const d: StoredSeriesKey = { ...C, symbol: 'XRPUSDT' };
+    const [c, x] = await Promise.all([
+      shared.upsert(C, syntheticCandles(10, T0 + 200 * MIN)),
+      shared.upsert(d, syntheticCandles(10, T0 + 200 * MIN)),
+    ]);
+    expect([c.stored, x.stored]).toEqual([10, 10]);
+    // One eviction of 60 (150 -> 90 rows) was enough for both writes.
+    expect(reports.map((r) => r.evicted)).toEqual([60]);
+    expect(await shared.count()).toBe(110);
+    expect(shared.status()).toMatchObject({ evictions: 1, evictedCandles: 60, quotaErrors: 2 });
+  });
+
   it('rolls back a write that aborts midway, evicts more and retries: nothing of the new candles is lost', async () => {
     abortWritesAtOrAbove(db, 40);
     const fresh = syntheticCandles(20, T0 + 200 * MIN);

@@ -22,7 +22,12 @@ describe('SettingsStore', () => {
     await settings.set('timeframe', '15m');
     await settings.set('replaySpeed', 'max');
     expect(await settings.get('theme')).toBe('dark');
-    expect(await settings.getAll()).toEqual({ ...DEFAULT_SETTINGS, theme: 'dark', timeframe: '15m', replaySpeed: 'max' });
+    expect(await settings.getAll()).toEqual({
+      ...DEFAULT_SETTINGS,
+      theme: 'dark',
+      timeframe: '15m',
+      replaySpeed: 'max',
+    });
     await settings.reset('theme');
     expect(await settings.get('theme')).toBe(DEFAULT_SETTINGS.theme);
   });
@@ -69,7 +74,9 @@ describe('ModelCache', () => {
         if ((await db.count('candles')) > 10) {
           return new Proxy(db, {
             get: (target, prop) =>
-              prop === 'put' ? () => Promise.reject(new DOMException('full', 'QuotaExceededError')) : Reflect.get(target, prop),
+              prop === 'put'
+                ? () => Promise.reject(new DOMException('full', 'QuotaExceededError'))
+                : Reflect.get(target, prop),
           });
         }
         return db;

@@ -13,6 +13,7 @@ const feed = (source: FeedInfo['source'], state: string): FeedInfo => ({
   lastMessageAt: 0,
   reconnects: 0,
   malformed: 0,
+  detail: null,
 });
 
 describe('statusMode', () => {

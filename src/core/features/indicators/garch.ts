@@ -187,7 +187,8 @@ export class GarchFitter {
         }
         for (let i = 0; i < 3; i++) {
           for (let j = 0; j < 3; j++) {
-            H[i * 3 + j] = H[i * 3 + j]! - rho * (hy[i]! * s[j]! + s[i]! * hy[j]!) + (rho * rho * yHy + rho) * s[i]! * s[j]!;
+            H[i * 3 + j] =
+              H[i * 3 + j]! - rho * (hy[i]! * s[j]! + s[i]! * hy[j]!) + (rho * rho * yHy + rho) * s[i]! * s[j]!;
           }
         }
       }

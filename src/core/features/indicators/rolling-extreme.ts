@@ -7,7 +7,7 @@ export class RollingExtreme {
   readonly period: number;
   private readonly isMax: boolean;
   private readonly vals: Float64Array; // value of candle t at t % period
-  private readonly dq: Float64Array; // candle indices, ring of capacity period + 1
+  private readonly dq: Int32Array; // candle indices, ring of capacity period + 1
   private readonly cap: number;
   private head = 0;
   private tail = 0;
@@ -24,7 +24,7 @@ export class RollingExtreme {
     this.isMax = kind === 'max';
     this.vals = new Float64Array(period);
     this.cap = period + 1;
-    this.dq = new Float64Array(this.cap);
+    this.dq = new Int32Array(this.cap);
   }
 
   update(x: number, replace: boolean): number {
@@ -42,20 +42,23 @@ export class RollingExtreme {
     const t = this.count;
     this.vals[t % n] = x;
     let tail = this.tail;
+    const head0 = this.head;
+    const dq = this.dq;
+    const vals = this.vals;
     if (this.isMax) {
-      while (tail > this.head && this.vals[this.dq[(tail - 1) % cap]! % n]! <= x) tail--;
+      while (tail > head0 && vals[dq[(tail - 1) % cap]! % n]! <= x) tail--;
     } else {
-      while (tail > this.head && this.vals[this.dq[(tail - 1) % cap]! % n]! >= x) tail--;
+      while (tail > head0 && vals[dq[(tail - 1) % cap]! % n]! >= x) tail--;
     }
     const slot = tail % cap;
     this.wSlot = slot;
-    this.wOld = this.dq[slot]!;
-    this.dq[slot] = t;
+    this.wOld = dq[slot]!;
+    dq[slot] = t;
     this.tail = tail + 1;
-    let head = this.head;
-    while (this.dq[head % cap]! <= t - n) head++;
+    let head = head0;
+    while (dq[head % cap]! <= t - n) head++;
     this.head = head;
     this.count = t + 1;
-    return (this.value = this.count >= n ? this.vals[this.dq[head % cap]! % n]! : NaN);
+    return (this.value = this.count >= n ? vals[dq[head % cap]! % n]! : NaN);
   }
 }

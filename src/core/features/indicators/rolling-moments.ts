@@ -13,7 +13,8 @@ export class RollingMoments {
   private s2 = 0;
   private s3 = 0;
   private s4 = 0;
-  private p = new Float64Array(7); // pos, count, s1..s4, old
+  private nonZero = 0; // non-zero values in the window: an all-zero window has exactly zero moments
+  private p = new Float64Array(8); // pos, count, s1..s4, old, nonZero
   mean = NaN;
   variance = NaN;
   std = NaN;
@@ -38,6 +39,7 @@ export class RollingMoments {
       this.s3 = p[4]!;
       this.s4 = p[5]!;
       this.buf[this.pos] = p[6]!;
+      this.nonZero = p[7]!;
     } else {
       p[0] = this.pos;
       p[1] = this.count;
@@ -46,12 +48,15 @@ export class RollingMoments {
       p[4] = this.s3;
       p[5] = this.s4;
       p[6] = this.buf[this.pos]!;
+      p[7] = this.nonZero;
     }
     const n = this.period;
     const pos = this.pos;
     const full = this.count >= n;
     const o = full ? this.buf[pos]! : 0;
     this.buf[pos] = x;
+    if (x !== 0) this.nonZero++;
+    if (o !== 0) this.nonZero--;
     const x2 = x * x;
     const o2 = o * o;
     this.s1 += x - o;
@@ -94,6 +99,11 @@ export class RollingMoments {
   }
 
   private finish(): void {
+    if (this.nonZero === 0) {
+      this.mean = this.variance = this.std = 0;
+      this.skew = this.kurt = 0;
+      return;
+    }
     const n = this.period;
     const m = this.s1 / n;
     const e2 = this.s2 / n;

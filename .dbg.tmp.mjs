@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+const server = await preview({ root: '.', logLevel: 'error', preview: { host: '127.0.0.1', port: 4998 } });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage();
+page.on('console', m => console.log('console', m.type(), m.text()));
+page.on('pageerror', e => console.log('pageerror', e.stack));
+page.on('worker', w => console.log('worker started', w.url()));
+await page.goto('http://127.0.0.1:4998/?exchange=simulated');
+await page.waitForTimeout(8000);
+console.log(await page.evaluate(() => document.querySelector('.chart')?.getAttribute('data-candle-count')));
+console.log(JSON.stringify(await page.evaluate(() => globalThis.candlecast?.engine.getStatus()), null, 1).slice(0, 1500));
+await browser.close(); await server.close();

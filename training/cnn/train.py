@@ -1,0 +1,199 @@
+"""Trains the pattern CNN's weights with NumPy (BLAS matmuls): the training engine of `npm run train:cnn`.
+
+train.ts prepares the data (candles, rule labels, time-ordered splits) and calls this script; it hands the
+weights back to train.ts, which exports them to a TensorFlow.js conv1d LayersModel. The network is the one in
+model.ts, written the same way (im2col + matmul "same" Conv1D, kernel layout [k, in, out]):
+    conv1d(3, 32, relu) -> conv1d(3, 64, relu) -> conv1d(3, 128, relu) -> flatten -> dense(15) (+ sigmoid)
+trained with Adam (tfjs defaults: beta1 0.9, beta2 0.999, epsilon 1e-7) on the mean sigmoid cross-entropy.
+Windows are normalised exactly as src/core/patterns/window.ts does (checked by tests/unit/pattern-cnn).
+
+Why NumPy: tfjs in Node here has no native backend; its wasm backend trains this network at ~500 windows/s
+on this machine, NumPy with BLAS at several thousand, which is what fits the 30-minute budget.
+
+Usage: train.py <data dir> <out dir> <config json>   (all arguments written by train.ts)
+"""
+
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+WINDOW = 20
+FEATURES = 5
+K = 15
+CLIP = 50.0
+FLAT_SCALE_FRACTION = 1e-6
+
+
+def windows(cols, ends):
+    """Normalised windows [len(ends), 20, 5] ending at global candle indices `ends` (window.ts, vectorised)."""
+    idx = ends[:, None] + np.arange(-WINDOW + 1, 1)[None, :]
+    w = cols[idx]  # [B, 20, 5] float64
+    ref = w[:, -1, 3]
+    rng = np.zeros(len(ends))
+    vol = np.zeros(len(ends))
+    for t in range(WINDOW):  # sequential sums, as window.ts adds them
+        rng += w[:, t, 1] - w[:, t, 2]
+        vol += w[:, t, 4]
+    scale = rng / WINDOW
+    flat = np.abs(ref) * FLAT_SCALE_FRACTION
+    flat[flat == 0] = 1.0
+    scale = np.where(scale > 0, scale, flat)
+    mean_vol = vol / WINDOW
+    out = np.empty((len(ends), WINDOW, FEATURES), dtype=np.float32)
+    out[:, :, :4] = np.clip((w[:, :, :4] - ref[:, None, None]) / scale[:, None, None], -CLIP, CLIP)
+    safe = np.where(mean_vol > 0, mean_vol, 1.0)
+    v = np.where(mean_vol[:, None] > 0, np.log1p(w[:, :, 4] / safe[:, None]), 0.0)
+    out[:, :, 4] = np.clip(v, -CLIP, CLIP)
+    return out
+
+
+def he_uniform(rng, shape, fan_in, scale=1.0):
+    limit = np.sqrt(6.0 / fan_in)
+    return ((rng.random(shape) * 2 - 1) * limit * scale).astype(np.float32)
+
+
+def init_params(seed, output_bias, filters=(32, 64, 128), k=3):
+    rng = np.random.default_rng(seed)
+    params = []
+    c_in = FEATURES
+    for f in filters:
+        params.append(he_uniform(rng, (k, c_in, f), k * c_in))
+        params.append(np.zeros(f, dtype=np.float32))
+        c_in = f
+    params.append(he_uniform(rng, (WINDOW * c_in, K), WINDOW * c_in, 0.5))
+    params.append(np.asarray(output_bias, dtype=np.float32))
+    return params
+
+
+def im2col(h):
+    """[B, T, C] -> [B*T, 3C] with taps t-1, t, t+1 (zero padded), matching kernel[k, in, out].reshape(3C, out)."""
+    b, t, c = h.shape
+    p = np.zeros((b, t + 2, c), dtype=np.float32)
+    p[:, 1 : t + 1] = h
+    return np.concatenate([p[:, 0:t], p[:, 1 : t + 1], p[:, 2 : t + 2]], axis=2).reshape(b * t, 3 * c)
+
+
+def col2im_grad(dcols, b, t, c):
+    """Gradient of im2col: [B*T, 3C] -> [B, T, C]."""
+    d = dcols.reshape(b, t, 3 * c)
+    dp = np.zeros((b, t + 2, c), dtype=np.float32)
+    dp[:, 0:t] += d[:, :, 0:c]
+    dp[:, 1 : t + 1] += d[:, :, c : 2 * c]
+    dp[:, 2 : t + 2] += d[:, :, 2 * c : 3 * c]
+    return dp[:, 1 : t + 1]
+
+
+def forward(params, x):
+    """Logits [B, 15] and the cache backward() needs."""
+    b, t, _ = x.shape
+    h = x
+    cache = []
+    for i in range(3):
+        kernel, bias = params[2 * i], params[2 * i + 1]
+        cols = im2col(h)
+        z = cols @ kernel.reshape(-1, kernel.shape[2]) + bias
+        a = np.maximum(z, 0)
+        cache.append((cols, z, h.shape[2]))
+        h = a.reshape(b, t, -1)
+    flat = h.reshape(b, -1)
+    logits = flat @ params[6] + params[7]
+    return logits, (cache, flat)
+
+
+def loss_and_grads(params, x, y):
+    """Mean sigmoid cross-entropy over B x 15 and its gradients (same order as params)."""
+    b, t, _ = x.shape
+    logits, (cache, flat) = forward(params, x)
+    loss = np.mean(np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits))))
+    dlogits = ((1.0 / (1.0 + np.exp(-logits))) - y).astype(np.float32) / np.float32(logits.size)
+    grads = [None] * 8
+    grads[6] = flat.T @ dlogits
+    grads[7] = dlogits.sum(0)
+    dh = (dlogits @ params[6].T).reshape(b, t, -1)
+    for i in (2, 1, 0):
+        cols, z, c_in = cache[i]
+        kernel = params[2 * i]
+        dz = dh.reshape(b * t, -1) * (z > 0)
+        grads[2 * i] = (cols.T @ dz).reshape(kernel.shape)
+        grads[2 * i + 1] = dz.sum(0)
+        if i > 0:
+            dh = col2im_grad(dz @ kernel.reshape(-1, kernel.shape[2]).T, b, t, c_in)
+    return float(loss), grads
+
+
+class Adam:
+    def __init__(self, params, beta1=0.9, beta2=0.999, eps=1e-7):
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.b1, self.b2, self.eps, self.t = beta1, beta2, eps, 0
+
+    def step(self, params, grads, lr):
+        self.t += 1
+        c1 = 1 - self.b1**self.t
+        c2 = 1 - self.b2**self.t
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m *= self.b1
+            m += (1 - self.b1) * g
+            v *= self.b2
+            v += (1 - self.b2) * g * g
+            p -= (lr * (m / c1) / (np.sqrt(v / c2) + self.eps)).astype(np.float32)
+
+
+def learning_rate(step, steps, peak, final, warmup):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    t = (step - warmup) / max(1, steps - warmup)
+    return final + 0.5 * (peak - final) * (1 + np.cos(np.pi * t))
+
+
+def main():
+    data_dir, out_dir, config_path = sys.argv[1:4]
+    with open(config_path) as f:
+        cfg = json.load(f)
+    cols = np.fromfile(os.path.join(data_dir, "cols.f64"), dtype=np.float64).reshape(-1, FEATURES)
+    labels = np.fromfile(os.path.join(data_dir, "labels.u8"), dtype=np.uint8).reshape(-1, K)
+    train_ends = np.fromfile(os.path.join(data_dir, "train.i64"), dtype=np.int64)
+    train_y = labels[train_ends].astype(np.float32)
+    by_class = [np.flatnonzero(train_y[:, j]) for j in range(K)]
+    classes = np.array([j for j in range(K) if len(by_class[j]) > 0])
+    flat_pos = np.concatenate([by_class[j] for j in classes])
+    counts = np.array([len(by_class[j]) for j in classes])
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+
+    rate = np.clip(train_y.mean(0), 1e-6, 1 - 1e-6)
+    params = init_params(cfg["seed"], np.log(rate / (1 - rate)))
+    opt = Adam(params)
+    rng = np.random.default_rng(cfg["seed"] ^ 0x9E3779B9)
+    B, steps = cfg["batchSize"], cfg["steps"]
+    lr_cfg = cfg["learningRate"]
+    drawn = np.zeros(K)
+    started = time.time()
+    loss_sum = 0.0
+    for step in range(steps):
+        balanced = rng.random(B) < cfg["balancedFraction"]
+        c = rng.integers(0, len(classes), B)
+        pick = flat_pos[offsets[c] + (rng.random(B) * counts[c]).astype(np.int64)]
+        uniform = rng.integers(0, len(train_ends), B)
+        rows = np.where(balanced, pick, uniform)
+        x = windows(cols, train_ends[rows])
+        y = train_y[rows]
+        drawn += y.sum(0)
+        loss, grads = loss_and_grads(params, x, y)
+        lr = learning_rate(step, steps, lr_cfg["peak"], lr_cfg["final"], lr_cfg["warmupSteps"])
+        opt.step(params, grads, lr)
+        loss_sum += loss
+        if (step + 1) % 500 == 0:
+            rate_s = (step + 1) * B / (time.time() - started)
+            print(f"step {step + 1}/{steps} loss {loss_sum / 500:.5f} lr {lr:.2e} {rate_s:.0f} windows/s", flush=True)
+            loss_sum = 0.0
+    os.makedirs(out_dir, exist_ok=True)
+    np.concatenate([p.astype(np.float32).ravel() for p in params]).tofile(os.path.join(out_dir, "weights.f32"))
+    with open(os.path.join(out_dir, "result.json"), "w") as f:
+        json.dump({"drawn": drawn.tolist(), "total": steps * B, "seconds": time.time() - started}, f)
+
+
+if __name__ == "__main__":
+    main()
