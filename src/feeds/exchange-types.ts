@@ -34,6 +34,13 @@ export type WsEvent =
   /** The exchange refused the subscription (unknown symbol...): fatal, retrying cannot help. */
   | { kind: 'rejected'; reason: string };
 
+/** Candles of one REST answer, ascending. */
+export interface RestPage {
+  candles: Candle[];
+  /** Open time of the newest candle the exchange marks as final (OKX `confirm`, Kraken `last`), when it says. */
+  confirmedThrough?: number;
+}
+
 /** How a candle is known to be final. */
 export type CloseSignal =
   /** The stream marks the last update of a candle (Binance `x`, Bybit `confirm`, OKX `confirm`). */
@@ -89,7 +96,7 @@ export interface ExchangeAdapter {
   toExchangeSymbol(symbol: string): string;
   restUrl(restBase: string, symbol: string, tf: Timeframe, window: RestWindow): string;
   /** Candles of a REST answer in ascending time order; throws ExchangeRejection / MalformedResponse. */
-  parseRest(body: unknown, tf: Timeframe): Candle[];
+  parseRest(body: unknown, tf: Timeframe): RestPage;
   wsUrl(wsBase: string, symbol: string, tf: Timeframe): string;
   subscribeMessages(symbol: string, tf: Timeframe): string[];
   parseWsMessage(text: string, symbol: string, tf: Timeframe): WsEvent[];

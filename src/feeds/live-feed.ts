@@ -3,7 +3,7 @@ import { bucketStart, timeframeMs, type Timeframe } from '../core/candles/timefr
 import { candleProblem } from '../core/candles/validate';
 import { ADAPTERS } from './adapter';
 import { backoffDelay, type BackoffPolicy } from './backoff';
-import type { ExchangeAdapter, ExchangeEndpoints, ExchangeId, RestWindow, WsEvent } from './exchange-types';
+import type { ExchangeAdapter, ExchangeEndpoints, ExchangeId, RestPage, RestWindow, WsEvent } from './exchange-types';
 import { fetchCandles } from './rest-client';
 import { messageText, WS_OPEN, type WebSocketCtor, type WebSocketLike } from './ws-types';
 
@@ -65,11 +65,12 @@ export interface LiveFeedOptions {
 }
 
 /**
- * Stale-stream timeout for a timeframe: a live market updates its candle every few seconds, so silence for
- * half a candle (at least 20 s, at most 90 s) means the stream is dead. Heartbeats and pongs count as life.
+ * Stale-stream timeout for a timeframe: a sixth of a candle, at least 10 s and at most 60 s (1m -> 10 s,
+ * 5m -> 50 s, longer -> 60 s). Every live stream talks more often than that: Binance pushes the kline every 2 s,
+ * Kraken and Coinbase send heartbeats every second, and Bybit and OKX answer our 10 s pings.
  */
 export function defaultStaleMs(tf: Timeframe): number {
-  return Math.min(90_000, Math.max(20_000, timeframeMs(tf) / 2));
+  return Math.min(60_000, Math.max(10_000, timeframeMs(tf) / 6));
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000 };
@@ -367,7 +368,10 @@ export class LiveFeed {
           this.resyncQueued = false;
           if (this.st.state !== 'live') this.setState('backfilling');
           await this.fill(null);
-          if (!this.stopped) this.setState(this.ws?.readyState === WS_OPEN ? 'live' : this.reconnectTimer ? 'reconnecting' : 'connecting');
+          if (!this.stopped)
+            this.setState(
+              this.ws?.readyState === WS_OPEN ? 'live' : this.reconnectTimer ? 'reconnecting' : 'connecting',
+            );
           continue;
         }
         let bound = this.handle(e);
@@ -519,11 +523,11 @@ export class LiveFeed {
         ? this.open.candle.time
         : null;
     for (let attempt = 0; ; attempt++) {
-      const rows = await this.collect(bound);
-      if (rows === null) return; // stopped or rejected
-      const confirmed = expect === null || rows.some((r) => r.time === expect);
+      const got = await this.collect(bound);
+      if (got === null) return; // stopped or rejected
+      const confirmed = expect === null || got.rows.some((r) => r.time === expect);
       if (confirmed || attempt >= CONFIRM_RETRIES) {
-        this.apply(rows, bound);
+        this.apply(got.rows, Math.max(bound ?? Number.NEGATIVE_INFINITY, got.confirmedThrough + this.tfMs));
         return;
       }
       // The stream saw this candle but REST does not list it yet: give the exchange a moment.
@@ -532,7 +536,7 @@ export class LiveFeed {
     }
   }
 
-  private async collect(bound: number | null): Promise<Candle[] | null> {
+  private async collect(bound: number | null): Promise<{ rows: Candle[]; confirmedThrough: number } | null> {
     const pageSpan = (this.adapter.restPageLimit - 1) * this.tfMs;
     let cursor: number | undefined =
       this.lastClosed !== null
@@ -541,12 +545,16 @@ export class LiveFeed {
           ? undefined
           : this.alignUp(this.backfillFrom);
     const rows: Candle[] = [];
+    let confirmedThrough = Number.NEGATIVE_INFINITY;
     for (;;) {
       const window: RestWindow = cursor === undefined ? {} : { from: cursor, to: cursor + pageSpan };
       const page = await this.request(window);
       if (page === null) return null;
+      if (page.confirmedThrough !== undefined && page.confirmedThrough > confirmedThrough) {
+        confirmedThrough = page.confirmedThrough;
+      }
       let newest = rows.length > 0 ? rows[rows.length - 1]!.time : Number.NEGATIVE_INFINITY;
-      for (const c of page) {
+      for (const c of page.candles) {
         if (cursor !== undefined && c.time < cursor) continue;
         if (c.time <= newest) continue;
         rows.push(c);
@@ -564,7 +572,7 @@ export class LiveFeed {
       }
       break;
     }
-    return rows;
+    return { rows, confirmedThrough };
   }
 
   private alignUp(t: number): number {
@@ -572,9 +580,10 @@ export class LiveFeed {
     return start < t ? start + this.tfMs : start;
   }
 
-  private apply(rows: readonly Candle[], bound: number | null): void {
+  /** Emits backfilled rows: those before `bound` (a later candle exists) or before the newest row are closed. */
+  private apply(rows: readonly Candle[], bound: number): void {
     const newest = rows.length > 0 ? rows[rows.length - 1]!.time : Number.NEGATIVE_INFINITY;
-    const closedBefore = Math.max(bound ?? Number.NEGATIVE_INFINITY, newest);
+    const closedBefore = Math.max(bound, newest);
     for (const c of rows) {
       const problem = candleProblem(c, this.tf);
       if (problem) {
@@ -597,9 +606,9 @@ export class LiveFeed {
   }
 
   /** One REST page, retried through rate limits and transient failures; null when stopped or rejected. */
-  private async request(window: RestWindow): Promise<Candle[] | null> {
+  private async request(window: RestWindow): Promise<RestPage | null> {
     const url = this.adapter.restUrl(this.endpoints.restUrl, this.symbol, this.tf, window);
-    for (let attempt = 0; !this.stopped; ) {
+    for (let attempt = 0; !this.stopped;) {
       const wait = this.lastRequestAt + this.restMinIntervalMs - this.now();
       if (wait > 0) await this.sleep(wait);
       if (this.stopped) return null;
@@ -609,7 +618,7 @@ export class LiveFeed {
       if (this.stopped) return null;
       switch (out.kind) {
         case 'ok':
-          return out.candles;
+          return out.page;
         case 'rejected':
           this.fail(out.reason);
           return null;

@@ -1,4 +1,3 @@
-import type { Candle } from '../core/candles/candle';
 import type { Timeframe } from '../core/candles/timeframe';
 import { parseRetryAfter } from './backoff';
 import {
@@ -6,10 +5,11 @@ import {
   MalformedResponse,
   RateLimitedResponse,
   type ExchangeAdapter,
+  type RestPage,
 } from './exchange-types';
 
 export type RestOutcome =
-  | { kind: 'ok'; candles: Candle[] }
+  | { kind: 'ok'; page: RestPage }
   /** HTTP 429 / 418 (or a rate-limit code in the body): wait `retryAfterMs` when the server said how long. */
   | { kind: 'rate-limited'; status: number; retryAfterMs: number | null; reason: string }
   /** 5xx, network failure, timeout or an unreadable answer: retry with backoff. */
@@ -48,24 +48,35 @@ export async function fetchCandles(
       reason: `${adapter.id} REST: HTTP ${status}`,
     };
   }
-  if (status >= 500) return { kind: 'transient', status, malformed: false, reason: `${adapter.id} REST: HTTP ${status}` };
+  if (status >= 500)
+    return { kind: 'transient', status, malformed: false, reason: `${adapter.id} REST: HTTP ${status}` };
   let body: unknown;
   try {
     body = JSON.parse(text) as unknown;
   } catch {
-    if (status >= 400) return { kind: 'rejected', status, reason: `${adapter.id} REST: HTTP ${status} ${text.slice(0, 120)}` };
+    if (status >= 400)
+      return { kind: 'rejected', status, reason: `${adapter.id} REST: HTTP ${status} ${text.slice(0, 120)}` };
     return { kind: 'transient', status, malformed: true, reason: `${adapter.id} REST: answer is not JSON` };
   }
   try {
-    const candles = adapter.parseRest(body, tf);
+    const page = adapter.parseRest(body, tf);
     if (status >= 400) return { kind: 'rejected', status, reason: `${adapter.id} REST: HTTP ${status}` };
-    return { kind: 'ok', candles };
+    return { kind: 'ok', page };
   } catch (err) {
     if (err instanceof RateLimitedResponse) {
-      return { kind: 'rate-limited', status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now()), reason: err.message };
+      return {
+        kind: 'rate-limited',
+        status,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now()),
+        reason: err.message,
+      };
     }
     if (err instanceof ExchangeRejection || status >= 400) {
-      return { kind: 'rejected', status, reason: status >= 400 ? `${err instanceof Error ? err.message : ''} (HTTP ${status})` : errorMessage(err) };
+      return {
+        kind: 'rejected',
+        status,
+        reason: status >= 400 ? `${err instanceof Error ? err.message : ''} (HTTP ${status})` : errorMessage(err),
+      };
     }
     if (err instanceof MalformedResponse) return { kind: 'transient', status, malformed: true, reason: err.message };
     return { kind: 'transient', status, malformed: true, reason: errorMessage(err) };

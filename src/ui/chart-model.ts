@@ -139,3 +139,24 @@ export class MarkerHistory {
     return [...this.byTime.values()].sort((a, b) => a.time - b.time);
   }
 }
+
+/**
+ * True when `b` is the same computation as `a` (updates repeat the stream's latest insight until the engine
+ * computes a new one; every message is a fresh copy, so identity cannot tell).
+ */
+export function sameInsight(a: Insight, b: Insight | null): boolean {
+  return (
+    b !== null &&
+    a.time === b.time &&
+    a.current_price === b.current_price &&
+    a.computed_ms === b.computed_ms &&
+    a.confidence === b.confidence &&
+    a.patterns.count === b.patterns.count
+  );
+}
+
+/** Only the `keep` most recent markers keep their text; older ones are shapes only, so labels do not pile up. */
+export function labelRecent(markers: readonly PatternMarker[], keep = 4): PatternMarker[] {
+  const first = markers.length - keep;
+  return markers.map((m, i) => (i >= first ? m : { ...m, text: '' }));
+}

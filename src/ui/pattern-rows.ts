@@ -20,7 +20,7 @@ export interface PatternRow {
 export function patternRows(patterns: PatternsPart): PatternRow[] {
   const rows = PATTERN_NAMES.map((name) => ({
     name,
-    probability: patterns.probabilities?.[name] ?? patterns.detected[name] ?? null,
+    probability: patterns.probabilities?.[name] ?? null,
     detected: patterns.detected[name] !== undefined,
     rule: patterns.rules[name] === true,
     bias: PATTERN_BIAS[name],

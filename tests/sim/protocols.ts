@@ -71,7 +71,8 @@ const binance: SimProtocol = {
   rest(url, m) {
     if (url.pathname !== '/api/v3/klines') return null;
     const p = url.searchParams;
-    if (p.get('symbol') !== canonicalSymbol(m.symbol)) return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
+    if (p.get('symbol') !== canonicalSymbol(m.symbol))
+      return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
     if (p.get('interval') !== m.timeframe) return { status: 400, body: { code: -1120, msg: 'Invalid interval.' } };
     const limit = Math.min(1000, int(p.get('limit')) ?? 500);
     const start = int(p.get('startTime'));
@@ -82,7 +83,20 @@ const binance: SimProtocol = {
     const tf = m.replay.tfMs;
     return {
       status: 200,
-      body: sel.map((c) => [c.time, dec(c.open), dec(c.high), dec(c.low), dec(c.close), dec(c.volume), c.time + tf - 1, dec(c.volume * c.close), 100, '0', '0', '0']),
+      body: sel.map((c) => [
+        c.time,
+        dec(c.open),
+        dec(c.high),
+        dec(c.low),
+        dec(c.close),
+        dec(c.volume),
+        c.time + tf - 1,
+        dec(c.volume * c.close),
+        100,
+        '0',
+        '0',
+        '0',
+      ]),
     };
   },
   onConnect(conn, m) {
@@ -149,9 +163,15 @@ const coinbase: SimProtocol = {
     if (startS !== null && endS !== null) {
       const start = Date.parse(startS);
       const end = Date.parse(endS);
-      if (!Number.isFinite(start) || !Number.isFinite(end)) return { status: 400, body: { message: 'Invalid start or end' } };
+      if (!Number.isFinite(start) || !Number.isFinite(end))
+        return { status: 400, body: { message: 'Invalid start or end' } };
       if ((end - start) / m.replay.tfMs + 1 > 300) {
-        return { status: 400, body: { message: 'granularity too small for the requested time range. Count of aggregations requested exceeds 300' } };
+        return {
+          status: 400,
+          body: {
+            message: 'granularity too small for the requested time range. Count of aggregations requested exceeds 300',
+          },
+        };
       }
       sel = between(rows, start, end);
     } else {
@@ -164,13 +184,28 @@ const coinbase: SimProtocol = {
   },
   onMessage(text, conn, m) {
     const msg = safeJson(text) as { type?: unknown; product_ids?: unknown; channels?: unknown } | undefined;
-    if (!msg || msg.type !== 'subscribe') return [JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: 'bad request' })];
+    if (!msg || msg.type !== 'subscribe')
+      return [JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: 'bad request' })];
     const product = coinbaseProduct(m.symbol);
     if (!Array.isArray(msg.product_ids) || !msg.product_ids.includes(product)) {
-      return [JSON.stringify({ type: 'error', message: 'Failed to subscribe', reason: `${String(msg.product_ids)} is not a valid product` })];
+      return [
+        JSON.stringify({
+          type: 'error',
+          message: 'Failed to subscribe',
+          reason: `${String(msg.product_ids)} is not a valid product`,
+        }),
+      ];
     }
     conn.subscribed = true;
-    return [JSON.stringify({ type: 'subscriptions', channels: [{ name: 'matches', product_ids: [product] }, { name: 'heartbeat', product_ids: [product] }] })];
+    return [
+      JSON.stringify({
+        type: 'subscriptions',
+        channels: [
+          { name: 'matches', product_ids: [product] },
+          { name: 'heartbeat', product_ids: [product] },
+        ],
+      }),
+    ];
   },
   frames(s, m, seq) {
     const out: string[] = [];
@@ -196,10 +231,25 @@ const coinbase: SimProtocol = {
   },
   heartbeat(m) {
     const t = m.replay.now();
-    return [JSON.stringify({ type: 'heartbeat', sequence: 1, last_trade_id: 1, product_id: coinbaseProduct(m.symbol), time: new Date(t).toISOString() })];
+    return [
+      JSON.stringify({
+        type: 'heartbeat',
+        sequence: 1,
+        last_trade_id: 1,
+        product_id: coinbaseProduct(m.symbol),
+        time: new Date(t).toISOString(),
+      }),
+    ];
   },
   impossibleFrame(m) {
-    return JSON.stringify({ type: 'match', trade_id: 1, size: '1', price: '-5', product_id: coinbaseProduct(m.symbol), time: new Date(m.replay.now()).toISOString() });
+    return JSON.stringify({
+      type: 'match',
+      trade_id: 1,
+      size: '1',
+      price: '-5',
+      product_id: coinbaseProduct(m.symbol),
+      time: new Date(m.replay.now()).toISOString(),
+    });
   },
 };
 
@@ -223,18 +273,37 @@ const kraken: SimProtocol = {
       body: {
         error: [],
         result: {
-          [pair]: sel.map((c) => [c.time / 1000, dec(c.open), dec(c.high), dec(c.low), dec(c.close), dec(c.close), dec(c.volume), 10]),
+          [pair]: sel.map((c) => [
+            c.time / 1000,
+            dec(c.open),
+            dec(c.high),
+            dec(c.low),
+            dec(c.close),
+            dec(c.close),
+            dec(c.volume),
+            10,
+          ]),
           last: last === null ? 0 : last / 1000,
         },
       },
     };
   },
   onConnect() {
-    return [JSON.stringify({ channel: 'status', type: 'update', data: [{ api_version: 'v2', system: 'online', version: 'sim' }] })];
+    return [
+      JSON.stringify({
+        channel: 'status',
+        type: 'update',
+        data: [{ api_version: 'v2', system: 'online', version: 'sim' }],
+      }),
+    ];
   },
   onMessage(text, conn, m) {
-    const msg = safeJson(text) as { method?: unknown; params?: { channel?: unknown; symbol?: unknown; interval?: unknown } } | undefined;
-    if (msg?.method === 'ping') return [JSON.stringify({ method: 'pong', time_in: new Date().toISOString(), time_out: new Date().toISOString() })];
+    const msg = safeJson(text) as
+      { method?: unknown; params?: { channel?: unknown; symbol?: unknown; interval?: unknown } } | undefined;
+    if (msg?.method === 'ping')
+      return [
+        JSON.stringify({ method: 'pong', time_in: new Date().toISOString(), time_out: new Date().toISOString() }),
+      ];
     if (msg?.method !== 'subscribe') return [JSON.stringify({ error: 'Unsupported', success: false })];
     const want = krakenWsSymbol(m.symbol);
     const ok =
@@ -244,7 +313,13 @@ const kraken: SimProtocol = {
       msg.params.interval === krakenInterval(m.timeframe);
     if (!ok) return [JSON.stringify({ method: 'subscribe', success: false, error: 'Currency pair not supported' })];
     conn.subscribed = true;
-    return [JSON.stringify({ method: 'subscribe', result: { channel: 'ohlc', symbol: want, interval: krakenInterval(m.timeframe), snapshot: false }, success: true })];
+    return [
+      JSON.stringify({
+        method: 'subscribe',
+        result: { channel: 'ohlc', symbol: want, interval: krakenInterval(m.timeframe), snapshot: false },
+        success: true,
+      }),
+    ];
   },
   frames(s, m) {
     if (s.trade === null) return []; // updates are generated on trades
@@ -289,12 +364,23 @@ const bybit: SimProtocol = {
   rest(url, m) {
     if (url.pathname !== '/v5/market/kline') return null;
     const p = url.searchParams;
-    if (p.get('category') !== 'spot' || p.get('symbol') !== canonicalSymbol(m.symbol) || p.get('interval') !== bybitInterval(m.timeframe)) {
-      return { status: 200, body: { retCode: 10001, retMsg: 'Not supported symbols', result: {}, retExtInfo: {}, time: Date.now() } };
+    if (
+      p.get('category') !== 'spot' ||
+      p.get('symbol') !== canonicalSymbol(m.symbol) ||
+      p.get('interval') !== bybitInterval(m.timeframe)
+    ) {
+      return {
+        status: 200,
+        body: { retCode: 10001, retMsg: 'Not supported symbols', result: {}, retExtInfo: {}, time: Date.now() },
+      };
     }
     const limit = Math.min(1000, int(p.get('limit')) ?? 200);
     const { rows } = m.replay.visible();
-    const sel = between(rows, int(p.get('start')) ?? Number.NEGATIVE_INFINITY, int(p.get('end')) ?? Number.POSITIVE_INFINITY).slice(-limit);
+    const sel = between(
+      rows,
+      int(p.get('start')) ?? Number.NEGATIVE_INFINITY,
+      int(p.get('end')) ?? Number.POSITIVE_INFINITY,
+    ).slice(-limit);
     return {
       status: 200,
       body: {
@@ -303,7 +389,17 @@ const bybit: SimProtocol = {
         result: {
           category: 'spot',
           symbol: canonicalSymbol(m.symbol),
-          list: sel.reverse().map((c) => [String(c.time), dec(c.open), dec(c.high), dec(c.low), dec(c.close), dec(c.volume), dec(c.volume * c.close)]),
+          list: sel
+            .reverse()
+            .map((c) => [
+              String(c.time),
+              dec(c.open),
+              dec(c.high),
+              dec(c.low),
+              dec(c.close),
+              dec(c.volume),
+              dec(c.volume * c.close),
+            ]),
         },
         retExtInfo: {},
         time: Date.now(),
@@ -316,11 +412,14 @@ const bybit: SimProtocol = {
   onMessage(text, conn, m) {
     const msg = safeJson(text) as { op?: unknown; args?: unknown; req_id?: unknown } | undefined;
     if (msg?.op === 'ping') return [JSON.stringify({ success: true, ret_msg: 'pong', conn_id: 'sim', op: 'ping' })];
-    if (msg?.op !== 'subscribe') return [JSON.stringify({ success: false, ret_msg: 'unknown op', conn_id: 'sim', op: String(msg?.op) })];
+    if (msg?.op !== 'subscribe')
+      return [JSON.stringify({ success: false, ret_msg: 'unknown op', conn_id: 'sim', op: String(msg?.op) })];
     const topic = `kline.${bybitInterval(m.timeframe)}.${canonicalSymbol(m.symbol)}`;
     const ok = Array.isArray(msg.args) && msg.args.includes(topic);
     conn.subscribed ||= ok;
-    return [JSON.stringify({ success: ok, ret_msg: ok ? '' : `Invalid topic`, conn_id: 'sim', req_id: '', op: 'subscribe' })];
+    return [
+      JSON.stringify({ success: ok, ret_msg: ok ? '' : `Invalid topic`, conn_id: 'sim', req_id: '', op: 'subscribe' }),
+    ];
   },
   frames(s, m) {
     return [bybitKline(s.candle, s.closed, s.time, m)];
@@ -364,8 +463,10 @@ const okx: SimProtocol = {
     const history = url.pathname === '/api/v5/market/history-candles';
     if (!history && url.pathname !== '/api/v5/market/candles') return null;
     const p = url.searchParams;
-    if (p.get('instId') !== okxInstId(m.symbol)) return { status: 200, body: { code: '51001', msg: "Instrument ID doesn't exist.", data: [] } };
-    if (p.get('bar') !== okxBar(m.timeframe)) return { status: 200, body: { code: '51000', msg: 'Parameter bar error', data: [] } };
+    if (p.get('instId') !== okxInstId(m.symbol))
+      return { status: 200, body: { code: '51001', msg: "Instrument ID doesn't exist.", data: [] } };
+    if (p.get('bar') !== okxBar(m.timeframe))
+      return { status: 200, body: { code: '51000', msg: 'Parameter bar error', data: [] } };
     const max = history ? 100 : 300;
     const limit = Math.min(max, int(p.get('limit')) ?? 100);
     const after = int(p.get('after')); // older than
@@ -381,7 +482,17 @@ const okx: SimProtocol = {
       body: {
         code: '0',
         msg: '',
-        data: sel.map((c) => [String(c.time), dec(c.open), dec(c.high), dec(c.low), dec(c.close), dec(c.volume), dec(c.volume * c.close), dec(c.volume * c.close), c.time === forming ? '0' : '1']),
+        data: sel.map((c) => [
+          String(c.time),
+          dec(c.open),
+          dec(c.high),
+          dec(c.low),
+          dec(c.close),
+          dec(c.volume),
+          dec(c.volume * c.close),
+          dec(c.volume * c.close),
+          c.time === forming ? '0' : '1',
+        ]),
       },
     };
   },
@@ -391,10 +502,19 @@ const okx: SimProtocol = {
   onMessage(text, conn, m) {
     if (text === 'ping') return ['pong'];
     const msg = safeJson(text) as { op?: unknown; args?: unknown } | undefined;
-    const arg = Array.isArray(msg?.args) ? (msg.args[0] as { channel?: unknown; instId?: unknown } | undefined) : undefined;
+    const arg = Array.isArray(msg?.args)
+      ? (msg.args[0] as { channel?: unknown; instId?: unknown } | undefined)
+      : undefined;
     const channel = `candle${okxBar(m.timeframe)}`;
     if (msg?.op !== 'subscribe' || arg?.channel !== channel || arg.instId !== okxInstId(m.symbol)) {
-      return [JSON.stringify({ event: 'error', code: '60018', msg: `Wrong URL or channel:${String(arg?.channel)}`, connId: 'sim' })];
+      return [
+        JSON.stringify({
+          event: 'error',
+          code: '60018',
+          msg: `Wrong URL or channel:${String(arg?.channel)}`,
+          connId: 'sim',
+        }),
+      ];
     }
     conn.subscribed = true;
     return [JSON.stringify({ event: 'subscribe', arg: { channel, instId: okxInstId(m.symbol) }, connId: 'sim' })];
@@ -413,7 +533,19 @@ const okx: SimProtocol = {
 function okxCandle(c: Candle, closed: boolean, m: Market): string {
   return JSON.stringify({
     arg: { channel: `candle${okxBar(m.timeframe)}`, instId: okxInstId(m.symbol) },
-    data: [[String(c.time), dec(c.open), dec(c.high), dec(c.low), dec(c.close), dec(c.volume), dec(c.volume * c.close), dec(c.volume * c.close), closed ? '1' : '0']],
+    data: [
+      [
+        String(c.time),
+        dec(c.open),
+        dec(c.high),
+        dec(c.low),
+        dec(c.close),
+        dec(c.volume),
+        dec(c.volume * c.close),
+        dec(c.volume * c.close),
+        closed ? '1' : '0',
+      ],
+    ],
   });
 }
 

@@ -61,7 +61,12 @@ export class Replay {
     const closed = this.step === this.steps;
     const candle = closed ? src : partial(src, this.step, this.steps);
     const path = pathOf(src);
-    const tradeSize = src.volume === 0 ? 0 : closed ? src.volume - (src.volume * (this.steps - 1)) / this.steps : src.volume / this.steps;
+    const tradeSize =
+      src.volume === 0
+        ? 0
+        : closed
+          ? src.volume - (src.volume * (this.steps - 1)) / this.steps
+          : src.volume / this.steps;
     return {
       index: this.index,
       step: this.step,

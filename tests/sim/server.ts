@@ -44,7 +44,11 @@ export interface SimulatorOptions {
 }
 
 /** How many faults actually reached a client (a REST fault counts when a request was answered with it). */
-export type FaultCounts = Record<FaultKind, number> & { garbageFrames: number; duplicateFrames: number; swappedFrames: number };
+export type FaultCounts = Record<FaultKind, number> & {
+  garbageFrames: number;
+  duplicateFrames: number;
+  swappedFrames: number;
+};
 
 interface Conn extends SimConnState {
   socket: WebSocket;
@@ -75,6 +79,8 @@ export class ExchangeSimulator {
   private nextFault = 0;
   private lastFaultCandle = 0;
   private port = 0;
+  private lastRestFaulted = false;
+  private lastRateLimitAt = Number.NEGATIVE_INFINITY;
   private resolveDone: (() => void) | null = null;
   /** Resolves when every candle has been replayed. */
   readonly done: Promise<void>;
@@ -123,7 +129,11 @@ export class ExchangeSimulator {
 
   urls(): { port: number; restUrl: string; wsUrl: string } {
     const base = `127.0.0.1:${this.port}`;
-    return { port: this.port, restUrl: `http://${base}`, wsUrl: this.opts.exchange === 'binance' ? `ws://${base}` : `ws://${base}/ws` };
+    return {
+      port: this.port,
+      restUrl: `http://${base}`,
+      wsUrl: this.opts.exchange === 'binance' ? `ws://${base}` : `ws://${base}/ws`,
+    };
   }
 
   async close(): Promise<void> {
@@ -195,7 +205,9 @@ export class ExchangeSimulator {
 
   private tick(): void {
     if (this.startedAt === null) return;
-    const target = Math.floor(((performance.now() - this.startedAt) / 1000) * this.opts.candlesPerSecond * this.opts.steps);
+    const target = Math.floor(
+      ((performance.now() - this.startedAt) / 1000) * this.opts.candlesPerSecond * this.opts.steps,
+    );
     let budget = 200;
     while (this.stepsDone < target && budget-- > 0) {
       const step = this.market.replay.advance();
@@ -215,7 +227,8 @@ export class ExchangeSimulator {
     this.timer = null;
     // keep the stream alive after the end (heartbeats only) so clients settle
     this.timer = setInterval(() => {
-      for (const c of this.conns) if (c.subscribed && !c.stalled) for (const f of this.protocol.heartbeat(this.market)) c.socket.send(f);
+      for (const c of this.conns)
+        if (c.subscribed && !c.stalled) for (const f of this.protocol.heartbeat(this.market)) c.socket.send(f);
     }, 50);
     this.resolveDone?.();
     this.resolveDone = null;
@@ -224,8 +237,11 @@ export class ExchangeSimulator {
   private maybeFault(index: number): void {
     const f = this.opts.faults;
     if (!f || f.kinds.length === 0 || index - this.lastFaultCandle < f.everyCandles) return;
+    const kind = f.kinds[this.nextFault % f.kinds.length]!;
+    const restFault = kind === 'http429' || kind === 'http418' || kind === 'http5xx';
+    if (!restFault && this.liveConns().length === 0) return; // nobody to hit (reconnecting): try again next candle
     this.lastFaultCandle = index;
-    const kind = f.kinds[this.nextFault++ % f.kinds.length]!;
+    this.nextFault++;
     this.inject(kind);
   }
 
@@ -291,10 +307,31 @@ export class ExchangeSimulator {
     if (this.opts.startOnSubscribe) this.startClock();
   }
 
+  /**
+   * The REST fault to answer with, if any. A fault answer is always followed by a good one (a client's retry is not
+   * met by the next queued fault), and a 429/418 is not repeated within two Retry-After periods: rate limits are
+   * occasional, so a fast replay cannot turn them into one endless wait.
+   */
+  private takeRestFault(): FaultKind | undefined {
+    if (this.lastRestFaulted) {
+      this.lastRestFaulted = false;
+      return undefined;
+    }
+    const now = performance.now();
+    const i = this.restFaults.findIndex(
+      (k) => k === 'http5xx' || now - this.lastRateLimitAt >= 2000 * this.opts.retryAfterSec,
+    );
+    if (i < 0) return undefined;
+    const [kind] = this.restFaults.splice(i, 1);
+    if (kind === 'http429' || kind === 'http418') this.lastRateLimitAt = now;
+    this.lastRestFaulted = true;
+    return kind;
+  }
+
   private onRest(req: IncomingMessage, res: ServerResponse): void {
     this.restRequests++;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const fault = this.restFaults.shift();
+    const fault = this.takeRestFault();
     if (fault !== undefined) {
       this.counts[fault]++;
       if (fault === 'http5xx') {
@@ -304,7 +341,9 @@ export class ExchangeSimulator {
       }
       const status = fault === 'http418' ? 418 : 429;
       res.writeHead(status, { 'content-type': 'application/json', 'retry-after': String(this.opts.retryAfterSec) });
-      res.end(JSON.stringify({ code: -1003, msg: 'Too many requests; current limit is 6000 request weight per 1 MINUTE.' }));
+      res.end(
+        JSON.stringify({ code: -1003, msg: 'Too many requests; current limit is 6000 request weight per 1 MINUTE.' }),
+      );
       return;
     }
     let answer;
@@ -352,7 +391,10 @@ function guessTimeframe(file: string, candles: readonly Candle[]): Timeframe {
 async function mainCli(argv: readonly string[]): Promise<void> {
   const a = parseCli(argv);
   const file = a.get('file');
-  if (!file) throw new Error('usage: server.ts --exchange E --file CSV [--symbol S] [--interval I] [--port N] [--speed CANDLES_PER_S] [--start-index N] [--steps N] [--faults k1,k2 --fault-every N] [--retry-after S]');
+  if (!file)
+    throw new Error(
+      'usage: server.ts --exchange E --file CSV [--symbol S] [--interval I] [--port N] [--speed CANDLES_PER_S] [--start-index N] [--steps N] [--faults k1,k2 --fault-every N] [--retry-after S]',
+    );
   const exchange = (a.get('exchange') ?? 'binance') as ExchangeId;
   if (!(exchange in PROTOCOLS)) throw new Error(`unknown exchange "${exchange}"`);
   const candles = parseCandlesCsv(readFileSync(file, 'utf8'), { source: file });
@@ -360,7 +402,9 @@ async function mainCli(argv: readonly string[]): Promise<void> {
   const timeframe = interval !== undefined && isTimeframe(interval) ? interval : guessTimeframe(file, candles);
   const symbol = a.get('symbol') ?? basename(file).split('_')[1] ?? 'BTCUSDT';
   const kinds = (a.get('faults') ?? '').split(',').filter((k) => k !== '');
-  for (const k of kinds) if (!(FAULT_KINDS as readonly string[]).includes(k)) throw new Error(`unknown fault "${k}" (one of ${FAULT_KINDS.join(', ')})`);
+  for (const k of kinds)
+    if (!(FAULT_KINDS as readonly string[]).includes(k))
+      throw new Error(`unknown fault "${k}" (one of ${FAULT_KINDS.join(', ')})`);
   const num = (name: string): number | undefined => (a.has(name) ? Number(a.get(name)) : undefined);
   const sim = new ExchangeSimulator({
     exchange,

@@ -72,6 +72,12 @@ export const TRAIN_CONFIG = {
    * by shifting each output bias by logit(true rate) - logit(sampled rate).
    */
   balancedFraction: 0.5,
+  /**
+   * Hard-example mining: this fraction of every batch is replaced by the highest-loss windows among
+   * `candidates` times as many uniformly drawn ones (scored with the current weights), so training keeps
+   * working on the windows near the rules' sharp thresholds.
+   */
+  hardMining: { fraction: 0.25, candidates: 4 },
 } as const;
 
 export type TrainConfig = typeof TRAIN_CONFIG;

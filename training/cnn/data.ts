@@ -26,7 +26,11 @@ export function loadColumns(dir: string, file: string): CandleColumns {
 
 /** Candle index where each split starts in a series of n candles. */
 export function splitStarts(n: number): Record<Split, number> {
-  return { train: 0, validation: Math.floor(n * TRAIN_FRACTION), test: Math.floor(n * (TRAIN_FRACTION + VALIDATION_FRACTION)) };
+  return {
+    train: 0,
+    validation: Math.floor(n * TRAIN_FRACTION),
+    test: Math.floor(n * (TRAIN_FRACTION + VALIDATION_FRACTION)),
+  };
 }
 
 /** Window end indices (last candle) of one split: every window lies entirely inside the split's candles. */

@@ -36,10 +36,23 @@ export function mirrorColumns(cols: CandleColumns): CandleColumns {
   }
   const c = maxHigh + minLow;
   const flip = (a: Float64Array) => a.map((p) => c - p);
-  return { time: cols.time, open: flip(cols.open), high: flip(cols.low), low: flip(cols.high), close: flip(cols.close), volume: cols.volume };
+  return {
+    time: cols.time,
+    open: flip(cols.open),
+    high: flip(cols.low),
+    low: flip(cols.high),
+    close: flip(cols.close),
+    volume: cols.volume,
+  };
 }
 
-export function loadSource(dir: string, file: string, labelFn: LabelFn, mirrored = false, base?: CandleColumns): Source {
+export function loadSource(
+  dir: string,
+  file: string,
+  labelFn: LabelFn,
+  mirrored = false,
+  base?: CandleColumns,
+): Source {
   const original = base ?? loadColumns(dir, file);
   const cols = mirrored ? mirrorColumns(original) : original;
   return { file, mirrored, cols, labels: packLabels(labelFn(cols), cols.close.length) };
@@ -61,7 +74,12 @@ export function windowSet(sources: readonly Source[], split: Split): WindowSet {
 }
 
 /** Writes the windows of `rows` into `x` (`[rows.length, WINDOW_SIZE]`) and, if given, their labels into `y`. */
-export function writeRows(set: WindowSet, rows: ArrayLike<number>, x: Float32Array, y?: Float32Array | Uint8Array): void {
+export function writeRows(
+  set: WindowSet,
+  rows: ArrayLike<number>,
+  x: Float32Array,
+  y?: Float32Array | Uint8Array,
+): void {
   for (let b = 0; b < rows.length; b++) {
     const r = rows[b]!;
     const s = set.sources[set.src[r]!]!;
@@ -83,7 +101,11 @@ export function setLabels(set: WindowSet): Uint8Array {
 }
 
 /** Calls `fn` with consecutive chunks of windows `[b, WINDOW_SIZE]` and the first row of each. */
-export function forEachChunk(set: WindowSet, chunk: number, fn: (x: Float32Array, b: number, first: number) => void): void {
+export function forEachChunk(
+  set: WindowSet,
+  chunk: number,
+  fn: (x: Float32Array, b: number, first: number) => void,
+): void {
   const x = new Float32Array(chunk * WINDOW_SIZE);
   for (let s = 0; s < set.n; s += chunk) {
     const b = Math.min(chunk, set.n - s);

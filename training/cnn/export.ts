@@ -40,7 +40,9 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string, metada
       };
       writeAtomic(join(dir, WEIGHTS_BIN), bytes);
       writeAtomic(join(dir, MODEL_JSON), `${JSON.stringify(modelJson)}\n`);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.byteLength },
+      };
     }),
   );
 }

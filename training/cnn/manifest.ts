@@ -10,7 +10,9 @@ interface Manifest {
  * shared with the price predictor), creating `{"schema": 1, "models": {}}` when absent.
  */
 export function writeManifestEntry(path: string, entry: Record<string, unknown>, key = 'pattern_cnn'): void {
-  const manifest: Manifest = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : { schema: 1, models: {} };
+  const manifest: Manifest = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest)
+    : { schema: 1, models: {} };
   manifest.models ??= {};
   manifest.models[key] = entry;
   const tmp = `${path}.tmp-${process.pid}`;

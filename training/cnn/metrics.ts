@@ -29,7 +29,11 @@ function f1Of(tp: number, fp: number, fn: number): number {
  * Per-pattern precision/recall/F1 of thresholded probabilities `probs` `[n, 15]` against 0/1 `labels`
  * `[n, 15]`, and the macro-F1 over patterns with at least MIN_SUPPORT occurrences.
  */
-export function evaluate(probs: Float32Array, labels: Uint8Array, thresholds: Readonly<Record<PatternName, number>>): Evaluation {
+export function evaluate(
+  probs: Float32Array,
+  labels: Uint8Array,
+  thresholds: Readonly<Record<PatternName, number>>,
+): Evaluation {
   const k = PATTERN_NAMES.length;
   const n = labels.length / k;
   const patterns = {} as Record<PatternName, PatternScore>;

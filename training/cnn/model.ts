@@ -5,13 +5,15 @@ import { mulberry32 } from '../../src/core/util/random';
 
 /**
  * The pattern CNN in its training form: three "same"-padded Conv1D blocks (32 -> 64 -> 128 channels,
- * kernel 3, ReLU), flatten, dense(15) + sigmoid. Each convolution is written as im2col + matMul so
+ * kernel 3, ReLU), flatten, dense(128, ReLU), dense(15) + sigmoid. Each convolution is written as im2col + matMul so
  * it trains on the wasm backend (which has no Conv2DBackpropFilter kernel); the weights keep the
  * Conv1D layout `[kernel, in, out]` so `toLayersModel` maps them one-to-one onto tf.layers.conv1d.
  */
 export const CONV_FILTERS = [32, 64, 128] as const;
 export const KERNEL_SIZE = 3;
 export const OUTPUTS = PATTERN_NAMES.length;
+/** Units of the hidden dense layer between the convolutions and the outputs. */
+export const HIDDEN = 128;
 const FLAT = WINDOW_LENGTH * CONV_FILTERS[CONV_FILTERS.length - 1]!;
 
 export interface DenseWeights {
@@ -22,7 +24,9 @@ export interface DenseWeights {
 export interface CnnWeights {
   /** Conv1D kernels `[KERNEL_SIZE, in, out]` and biases `[out]`. */
   conv: DenseWeights[];
-  /** Dense kernel `[WINDOW_LENGTH * 128, OUTPUTS]` and bias `[OUTPUTS]`. */
+  /** Hidden dense kernel `[WINDOW_LENGTH * 128, HIDDEN]` and bias `[HIDDEN]` (ReLU). */
+  hidden: DenseWeights;
+  /** Output kernel `[HIDDEN, OUTPUTS]` and bias `[OUTPUTS]` (sigmoid). */
   dense: DenseWeights;
 }
 
@@ -42,7 +46,7 @@ export function initWeights(seed: number, outputBias?: ArrayLike<number>): CnnWe
   const rand = mulberry32(seed);
   const conv: DenseWeights[] = [];
   let inChannels: number = WINDOW_FEATURES;
-  CONV_FILTERS.forEach((out, i) => {
+  CONV_FILTERS.forEach((out) => {
     conv.push({
       kernel: tf.variable(heUniform([KERNEL_SIZE, inChannels, out], KERNEL_SIZE * inChannels, rand), true),
       bias: tf.variable(tf.zeros([out]), true),
@@ -51,15 +55,19 @@ export function initWeights(seed: number, outputBias?: ArrayLike<number>): CnnWe
   });
   const bias = new Float32Array(OUTPUTS);
   if (outputBias) for (let j = 0; j < OUTPUTS; j++) bias[j] = outputBias[j] ?? 0;
+  const hidden: DenseWeights = {
+    kernel: tf.variable(heUniform([FLAT, HIDDEN], FLAT, rand), true),
+    bias: tf.variable(tf.zeros([HIDDEN]), true),
+  };
   const dense: DenseWeights = {
-    kernel: tf.variable(heUniform([FLAT, OUTPUTS], FLAT, rand).mul(0.5), true),
+    kernel: tf.variable(heUniform([HIDDEN, OUTPUTS], HIDDEN, rand).mul(0.5), true),
     bias: tf.variable(tf.tensor1d(bias), true),
   };
-  return { conv, dense };
+  return { conv, hidden, dense };
 }
 
 export function weightVariables(w: CnnWeights): tf.Variable[] {
-  return [...w.conv.flatMap((c) => [c.kernel, c.bias]), w.dense.kernel, w.dense.bias];
+  return [...w.conv.flatMap((c) => [c.kernel, c.bias]), w.hidden.kernel, w.hidden.bias, w.dense.kernel, w.dense.bias];
 }
 
 /** "Same" Conv1D with stride 1 as im2col + matMul: x `[b, T, in]`, kernel `[k, in, out]` -> `[b, T, out]`. */
@@ -85,7 +93,8 @@ export function forwardLogits(w: CnnWeights, x: tf.Tensor3D): tf.Tensor2D {
     let h = x;
     for (const c of w.conv) h = conv1dIm2col(h, c.kernel, c.bias);
     const flat = h.reshape([x.shape[0], FLAT]);
-    return tf.add(tf.matMul(flat, w.dense.kernel), w.dense.bias) as tf.Tensor2D;
+    const hidden = tf.relu(tf.add(tf.matMul(flat, w.hidden.kernel), w.hidden.bias));
+    return tf.add(tf.matMul(hidden, w.dense.kernel), w.dense.bias) as tf.Tensor2D;
   });
 }
 
@@ -113,9 +122,9 @@ export function toLayersModel(w: CnnWeights): tf.Sequential {
     );
   });
   model.add(tf.layers.flatten({ name: 'flatten' }));
+  model.add(tf.layers.dense({ name: 'hidden', units: HIDDEN, activation: 'relu' }));
   model.add(tf.layers.dense({ name: 'patterns', units: OUTPUTS, activation: 'sigmoid' }));
-  const values: tf.Tensor[] = [...w.conv.flatMap((c) => [c.kernel, c.bias]), w.dense.kernel, w.dense.bias];
-  model.setWeights(values.map((v) => v.clone()));
+  model.setWeights(weightVariables(w).map((v) => v.clone()));
   return model;
 }
 
@@ -127,7 +136,7 @@ export function weightCount(): number {
     n += KERNEL_SIZE * inChannels * out + out;
     inChannels = out;
   }
-  return n + FLAT * OUTPUTS + OUTPUTS;
+  return n + FLAT * HIDDEN + HIDDEN + HIDDEN * OUTPUTS + OUTPUTS;
 }
 
 /** Weights from one flat array in the order of `weightVariables` (conv kernels `[k, in, out]`, biases, dense). */
@@ -146,5 +155,14 @@ export function weightsFromFlat(values: Float32Array): CnnWeights {
     conv.push({ kernel: take([KERNEL_SIZE, inChannels, out]), bias: take([out]) });
     inChannels = out;
   }
-  return { conv, dense: { kernel: take([FLAT, OUTPUTS]), bias: take([OUTPUTS]) } };
+  const hidden = { kernel: take([FLAT, HIDDEN]), bias: take([HIDDEN]) };
+  return { conv, hidden, dense: { kernel: take([HIDDEN, OUTPUTS]), bias: take([OUTPUTS]) } };
+}
+
+/** Mean sigmoid cross-entropy from logits z: y * softplus(-z) + (1 - y) * softplus(z) (the training loss). */
+export function sigmoidCrossEntropy(w: CnnWeights, x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const z = forwardLogits(w, x);
+    return tf.mean(tf.add(tf.mul(y, tf.softplus(tf.neg(z))), tf.mul(tf.sub(1, y), tf.softplus(z))));
+  });
 }

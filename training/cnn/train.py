@@ -3,7 +3,7 @@
 train.ts prepares the data (candles, rule labels, time-ordered splits) and calls this script; it hands the
 weights back to train.ts, which exports them to a TensorFlow.js conv1d LayersModel. The network is the one in
 model.ts, written the same way (im2col + matmul "same" Conv1D, kernel layout [k, in, out]):
-    conv1d(3, 32, relu) -> conv1d(3, 64, relu) -> conv1d(3, 128, relu) -> flatten -> dense(15) (+ sigmoid)
+    conv1d(3, 32, relu) -> conv1d(3, 64, relu) -> conv1d(3, 128, relu) -> flatten -> dense(128, relu) -> dense(15) (+ sigmoid)
 trained with Adam (tfjs defaults: beta1 0.9, beta2 0.999, epsilon 1e-7) on the mean sigmoid cross-entropy.
 Windows are normalised exactly as src/core/patterns/window.ts does (checked by tests/unit/pattern-cnn).
 
@@ -23,8 +23,10 @@ import numpy as np
 WINDOW = 20
 FEATURES = 5
 K = 15
+HIDDEN = 128
 CLIP = 50.0
 FLAT_SCALE_FRACTION = 1e-6
+OPEN_GAP_MARGIN = 0.1
 
 
 def windows(cols, ends):
@@ -43,7 +45,9 @@ def windows(cols, ends):
     scale = np.where(scale > 0, scale, flat)
     mean_vol = vol / WINDOW
     out = np.empty((len(ends), WINDOW, FEATURES), dtype=np.float32)
-    out[:, :, :4] = np.clip((w[:, :, :4] - ref[:, None, None]) / scale[:, None, None], -CLIP, CLIP)
+    prices = (w[:, :, :4] - ref[:, None, None]) / scale[:, None, None]
+    prices[:, 1:, 0] += OPEN_GAP_MARGIN * np.sign(w[:, 1:, 0] - w[:, :-1, 3])
+    out[:, :, :4] = np.clip(prices, -CLIP, CLIP)
     safe = np.where(mean_vol > 0, mean_vol, 1.0)
     v = np.where(mean_vol[:, None] > 0, np.log1p(w[:, :, 4] / safe[:, None]), 0.0)
     out[:, :, 4] = np.clip(v, -CLIP, CLIP)
@@ -63,7 +67,9 @@ def init_params(seed, output_bias, filters=(32, 64, 128), k=3):
         params.append(he_uniform(rng, (k, c_in, f), k * c_in))
         params.append(np.zeros(f, dtype=np.float32))
         c_in = f
-    params.append(he_uniform(rng, (WINDOW * c_in, K), WINDOW * c_in, 0.5))
+    params.append(he_uniform(rng, (WINDOW * c_in, HIDDEN), WINDOW * c_in))
+    params.append(np.zeros(HIDDEN, dtype=np.float32))
+    params.append(he_uniform(rng, (HIDDEN, K), HIDDEN, 0.5))
     params.append(np.asarray(output_bias, dtype=np.float32))
     return params
 
@@ -99,20 +105,30 @@ def forward(params, x):
         cache.append((cols, z, h.shape[2]))
         h = a.reshape(b, t, -1)
     flat = h.reshape(b, -1)
-    logits = flat @ params[6] + params[7]
-    return logits, (cache, flat)
+    zh = flat @ params[6] + params[7]
+    hidden = np.maximum(zh, 0)
+    logits = hidden @ params[8] + params[9]
+    return logits, (cache, flat, zh, hidden)
+
+
+def bce(logits, y):
+    """Element-wise sigmoid cross-entropy from logits."""
+    return np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
 
 
 def loss_and_grads(params, x, y):
     """Mean sigmoid cross-entropy over B x 15 and its gradients (same order as params)."""
     b, t, _ = x.shape
-    logits, (cache, flat) = forward(params, x)
-    loss = np.mean(np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits))))
-    dlogits = ((1.0 / (1.0 + np.exp(-logits))) - y).astype(np.float32) / np.float32(logits.size)
-    grads = [None] * 8
-    grads[6] = flat.T @ dlogits
-    grads[7] = dlogits.sum(0)
-    dh = (dlogits @ params[6].T).reshape(b, t, -1)
+    logits, (cache, flat, zh, hidden) = forward(params, x)
+    loss = np.mean(bce(logits, y))
+    dlogits = (0.5 * (1.0 + np.tanh(0.5 * logits)) - y).astype(np.float32) / np.float32(logits.size)
+    grads = [None] * 10
+    grads[8] = hidden.T @ dlogits
+    grads[9] = dlogits.sum(0)
+    dzh = (dlogits @ params[8].T) * (zh > 0)
+    grads[6] = flat.T @ dzh
+    grads[7] = dzh.sum(0)
+    dh = (dzh @ params[6].T).reshape(b, t, -1)
     for i in (2, 1, 0):
         cols, z, c_in = cache[i]
         kernel = params[2 * i]
@@ -168,6 +184,8 @@ def main():
     opt = Adam(params)
     rng = np.random.default_rng(cfg["seed"] ^ 0x9E3779B9)
     B, steps = cfg["batchSize"], cfg["steps"]
+    hard_n = int(round(B * cfg["hardMining"]["fraction"]))
+    hard_candidates = cfg["hardMining"]["candidates"]
     lr_cfg = cfg["learningRate"]
     drawn = np.zeros(K)
     started = time.time()
@@ -178,6 +196,12 @@ def main():
         pick = flat_pos[offsets[c] + (rng.random(B) * counts[c]).astype(np.int64)]
         uniform = rng.integers(0, len(train_ends), B)
         rows = np.where(balanced, pick, uniform)
+        if hard_n > 0:
+            # Hard-example mining: the last hard_n rows are the highest-loss of hard_n * candidates uniform windows.
+            cand = rng.integers(0, len(train_ends), hard_n * hard_candidates)
+            cand_logits, _ = forward(params, windows(cols, train_ends[cand]))
+            cand_loss = bce(cand_logits, train_y[cand]).sum(1)
+            rows[B - hard_n :] = cand[np.argsort(-cand_loss, kind="stable")[:hard_n]]
         x = windows(cols, train_ends[rows])
         y = train_y[rows]
         drawn += y.sum(0)

@@ -18,13 +18,23 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useNodeWasmFiles } from '../../src/core/models/pattern-cnn-node';
+import { loadPatternCnnFromDir, useNodeWasmFiles } from '../../src/core/models/pattern-cnn-node';
+import { checkBrowserBackends } from './browser-check';
 import { PATTERN_NAMES, type PatternName } from '../../src/core/patterns/names';
 import { detectPatterns } from '../../src/core/patterns/rules';
 import { WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../../src/core/patterns/window';
 import { TRAIN_CONFIG } from './config';
 import { splitRange } from './data';
-import { forEachChunk, loadSource, positives, setLabels, windowSet, writeRows, type Source, type WindowSet } from './dataset';
+import {
+  forEachChunk,
+  loadSource,
+  positives,
+  setLabels,
+  windowSet,
+  writeRows,
+  type Source,
+  type WindowSet,
+} from './dataset';
 import { saveLayersModel } from './export';
 import { writeManifestEntry } from './manifest';
 import { bestThreshold, evaluate } from './metrics';
@@ -57,7 +67,11 @@ function predictSet(w: CnnWeights, set: WindowSet, chunk = 2048): Float32Array {
  * Hands the data to training/cnn/train.py (NumPy): every source's candles `[n, 5]` (float64) and labels
  * `[n, 15]` concatenated, plus the global candle index of each training window's last candle.
  */
-function runNumpyTrainer(sources: readonly Source[], train: WindowSet, trainLabels: Uint8Array): { weights: Float32Array; drawn: number[]; total: number; seconds: number } {
+function runNumpyTrainer(
+  sources: readonly Source[],
+  train: WindowSet,
+  trainLabels: Uint8Array,
+): { weights: Float32Array; drawn: number[]; total: number; seconds: number } {
   const dataDir = join(WORK_DIR, 'data');
   const outDir = join(WORK_DIR, 'out');
   mkdirSync(dataDir, { recursive: true });
@@ -86,22 +100,38 @@ function runNumpyTrainer(sources: readonly Source[], train: WindowSet, trainLabe
   // The labels of the training rows must be what train.py will read back.
   for (let r = 0; r < train.n; r += 997) {
     const g = Number(ends[r]!);
-    for (let j = 0; j < K; j++) if (labels[g * K + j] !== trainLabels[r * K + j]) throw new Error('training labels out of step');
+    for (let j = 0; j < K; j++)
+      if (labels[g * K + j] !== trainLabels[r * K + j]) throw new Error('training labels out of step');
   }
   writeFileSync(join(dataDir, 'cols.f64'), new Uint8Array(cols.buffer));
   writeFileSync(join(dataDir, 'labels.u8'), labels);
   writeFileSync(join(dataDir, 'train.i64'), new Uint8Array(ends.buffer));
-  const config = { seed: TRAIN_CONFIG.seed, batchSize: TRAIN_CONFIG.batchSize, steps: STEPS, learningRate: TRAIN_CONFIG.learningRate, balancedFraction: TRAIN_CONFIG.balancedFraction };
+  const config = {
+    seed: TRAIN_CONFIG.seed,
+    batchSize: TRAIN_CONFIG.batchSize,
+    steps: STEPS,
+    learningRate: TRAIN_CONFIG.learningRate,
+    balancedFraction: TRAIN_CONFIG.balancedFraction,
+    hardMining: TRAIN_CONFIG.hardMining,
+  };
   writeFileSync(join(WORK_DIR, 'config.json'), JSON.stringify(config));
   log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
-  const res = spawnSync(PYTHON, [join(repoRoot, 'training', 'cnn', 'train.py'), dataDir, outDir, join(WORK_DIR, 'config.json')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, OPENBLAS_NUM_THREADS: process.env['OPENBLAS_NUM_THREADS'] ?? '2' },
-  });
+  const res = spawnSync(
+    PYTHON,
+    [join(repoRoot, 'training', 'cnn', 'train.py'), dataDir, outDir, join(WORK_DIR, 'config.json')],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, OPENBLAS_NUM_THREADS: process.env['OPENBLAS_NUM_THREADS'] ?? '2' },
+    },
+  );
   if (res.status !== 0) throw new Error(`train.py failed (exit ${res.status ?? res.signal})`);
   const bin = readFileSync(join(outDir, 'weights.f32'));
   const weights = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
-  const result = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')) as { drawn: number[]; total: number; seconds: number };
+  const result = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')) as {
+    drawn: number[];
+    total: number;
+    seconds: number;
+  };
   return { weights, ...result };
 }
 
@@ -127,7 +157,9 @@ async function main(): Promise<void> {
   const test = windowSet(originals, 'test');
   const testLabels = setLabels(test);
   const trainPos = positives(trainLabels);
-  log(`windows: train ${train.n} (with mirrors), validation ${validation.n}, test ${test.n} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `windows: train ${train.n} (with mirrors), validation ${validation.n}, test ${test.n} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   log(`train positives: ${PATTERN_NAMES.map((p, j) => `${p}=${trainPos[j]}`).join(' ')}`);
 
   const trueRate = trainPos.map((c) => clampP(c / train.n));
@@ -141,14 +173,20 @@ async function main(): Promise<void> {
   w.dense.bias.assign(tf.add(w.dense.bias, tf.tensor1d(shift)));
 
   const valProbs = predictSet(w, validation);
-  const thresholds = Object.fromEntries(PATTERN_NAMES.map((p, j) => [p, bestThreshold(valProbs, validationLabels, j)])) as Record<PatternName, number>;
+  const thresholds = Object.fromEntries(
+    PATTERN_NAMES.map((p, j) => [p, bestThreshold(valProbs, validationLabels, j)]),
+  ) as Record<PatternName, number>;
   const valEval = evaluate(valProbs, validationLabels, thresholds);
   log(`validation macro-F1 ${valEval.macro_f1.toFixed(4)}`);
 
   // Export to conv1d layers and check it computes what was trained.
   const layers = toLayersModel(w);
   const probeX = new Float32Array(256 * WINDOW_SIZE);
-  writeRows(test, Array.from({ length: 256 }, (_, k) => Math.floor((k * test.n) / 256)), probeX);
+  writeRows(
+    test,
+    Array.from({ length: 256 }, (_, k) => Math.floor((k * test.n) / 256)),
+    probeX,
+  );
   const probe = tf.tensor3d(probeX, [256, WINDOW_LENGTH, WINDOW_FEATURES]);
   const a = forwardProbabilities(w, probe);
   const bOut = layers.predict(probe) as tf.Tensor;
@@ -172,20 +210,42 @@ async function main(): Promise<void> {
   const testEval = evaluate(testProbs, testLabels, thresholds);
   for (const p of PATTERN_NAMES) {
     const s = testEval.patterns[p];
-    log(`test ${p.padEnd(21)} support ${String(s.support).padStart(5)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} F1 ${s.f1.toFixed(3)} thr ${thresholds[p].toFixed(3)}`);
+    log(
+      `test ${p.padEnd(21)} support ${String(s.support).padStart(5)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} F1 ${s.f1.toFixed(3)} thr ${thresholds[p].toFixed(3)}`,
+    );
   }
-  log(`test macro-F1 ${testEval.macro_f1.toFixed(4)} over ${testEval.macro_patterns.length} patterns with >= 20 occurrences`);
+  log(
+    `test macro-F1 ${testEval.macro_f1.toFixed(4)} over ${testEval.macro_patterns.length} patterns with >= 20 occurrences`,
+  );
   const totalSeconds = (Date.now() - started) / 1000;
   log(`training ${trainSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s`);
 
   if (process.env['CNN_NO_MANIFEST'] !== '1') {
+    // The shipped files, loaded as the app loads them: Node wasm as reference, then Chromium's backends.
+    const checkWindows = probeX.subarray(0, 64 * WINDOW_SIZE);
+    const shipped = await loadPatternCnnFromDir(OUT_DIR, { backends: ['wasm'] });
+    const reference = await shipped.predict(checkWindows, 64);
+    shipped.dispose();
+    const browser = await checkBrowserBackends(checkWindows, 64, reference);
+    for (const c of browser.checks)
+      log(`backend check: ${c.backend} in ${c.where}: max |diff| vs Node wasm ${c.max_abs_diff.toExponential(2)}`);
+    for (const f of browser.failures) log(`backend check failed: ${f}`);
+    const backendsChecked = [
+      { backend: 'wasm', where: 'node (training export check, reference)', max_abs_diff: exportDiff },
+      ...browser.checks,
+    ];
     writeManifestEntry(resolve(OUT_DIR, '..', 'manifest.json'), {
       version: TRAIN_CONFIG.version,
       created,
       path: 'pattern-cnn/model.json',
       format: 'tfjs-layers-model',
-      architecture: 'conv1d(3,32,relu,same) -> conv1d(3,64,relu,same) -> conv1d(3,128,relu,same) -> flatten -> dense(15,sigmoid)',
-      input: { shape: [WINDOW_LENGTH, WINDOW_FEATURES], features: ['open', 'high', 'low', 'close', 'volume'], normalization: WINDOW_NORMALIZATION },
+      architecture:
+        'conv1d(3,32,relu,same) -> conv1d(3,64,relu,same) -> conv1d(3,128,relu,same) -> flatten -> dense(128,relu) -> dense(15,sigmoid)',
+      input: {
+        shape: [WINDOW_LENGTH, WINDOW_FEATURES],
+        features: ['open', 'high', 'low', 'close', 'volume'],
+        normalization: WINDOW_NORMALIZATION,
+      },
       outputs: PATTERN_NAMES,
       labels: 'rule detectors (src/core/patterns/rules) at the last candle of each window',
       training: {
@@ -194,6 +254,7 @@ async function main(): Promise<void> {
         batch_size: TRAIN_CONFIG.batchSize,
         learning_rate: TRAIN_CONFIG.learningRate,
         balanced_fraction: TRAIN_CONFIG.balancedFraction,
+        hard_mining: TRAIN_CONFIG.hardMining,
         backend: 'wasm (im2col + matMul graph)',
         seconds: Math.round(totalSeconds),
         split: 'per file, time-ordered: first 70% train, next 10% validation (thresholds), latest 20% held out',
@@ -220,7 +281,8 @@ async function main(): Promise<void> {
         validation_macro_f1: valEval.macro_f1,
       },
       export_max_abs_diff: exportDiff,
-      backends_checked: ['wasm (Node, training + export check)'],
+      backends_checked: backendsChecked,
+      backend_check_failures: browser.failures,
     });
     log('manifest entry models.pattern_cnn written');
   }

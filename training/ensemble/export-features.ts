@@ -31,7 +31,10 @@ export interface TrainingConfig {
 
 /** Default folder of the real candles: ../shared/data/candles beside the checkout (CANDLECAST_DATA overrides). */
 export function defaultCandlesDir(): string {
-  return process.env['CANDLECAST_DATA'] ?? resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'shared', 'data', 'candles');
+  return (
+    process.env['CANDLECAST_DATA'] ??
+    resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'shared', 'data', 'candles')
+  );
 }
 
 function concatBytes(chunks: readonly (Float32Array | Float64Array)[]): Uint8Array {
@@ -46,7 +49,12 @@ function concatBytes(chunks: readonly (Float32Array | Float64Array)[]): Uint8Arr
 }
 
 /** Exports features and targets of every file in `config` to `out`; returns the number of rows. */
-export function exportFeatures(config: TrainingConfig, dataDir: string, out: string, log: (line: string) => void = console.log): number {
+export function exportFeatures(
+  config: TrainingConfig,
+  dataDir: string,
+  out: string,
+  log: (line: string) => void = console.log,
+): number {
   mkdirSync(out, { recursive: true });
   const names = MODEL_FEATURE_NAMES;
   const featureChunks: Float32Array[] = [];
@@ -94,14 +102,22 @@ export function exportFeatures(config: TrainingConfig, dataDir: string, out: str
   writeAtomic('targets.f64', concatBytes(targetChunks));
   writeAtomic('time.f64', concatBytes(timeChunks));
   writeAtomic('close.f64', concatBytes(closeChunks));
-  const meta = { rows: offset, feature_names: names, schema_hash: featureSchemaHash(), horizons: config.horizons, files };
+  const meta = {
+    rows: offset,
+    feature_names: names,
+    schema_hash: featureSchemaHash(),
+    horizons: config.horizons,
+    files,
+  };
   writeAtomic('meta.json', JSON.stringify(meta, null, 1));
   log(`[export] ${offset} rows x ${names.length} features -> ${out}`);
   return offset;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { config: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { config: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' } },
+  });
   if (!values.config || !values.out) {
     console.error('usage: export-features.ts --config CONFIG.json --out FOLDER [--data CANDLES_DIR]');
     process.exit(2);

@@ -17,7 +17,12 @@ export interface BackendCheck {
 }
 
 /** Builds the entry from train.py's report (work/report.json), the artifact folder and the parity check. */
-export function manifestEntry(report: Record<string, unknown>, modelDir: string, dirInModels: string, checks: BackendCheck[]): Record<string, unknown> {
+export function manifestEntry(
+  report: Record<string, unknown>,
+  modelDir: string,
+  dirInModels: string,
+  checks: BackendCheck[],
+): Record<string, unknown> {
   const files = readdirSync(modelDir)
     .filter((f) => f.endsWith('.onnx') || f.endsWith('.json'))
     .sort()
@@ -35,20 +40,25 @@ export function manifestEntry(report: Record<string, unknown>, modelDir: string,
     member_weights: report['weights'],
     members: {
       xgboost: 'XGBoost 1.7 gradient-boosted trees (python3-xgboost)',
-      hist_gbdt: "scikit-learn 1.2 HistGradientBoostingRegressor: a LightGBM-style histogram GBDT (not LightGBM)",
+      hist_gbdt: 'scikit-learn 1.2 HistGradientBoostingRegressor: a LightGBM-style histogram GBDT (not LightGBM)',
       random_forest: 'scikit-learn 1.2 RandomForestRegressor (NaN routed like the training-median imputation)',
     },
     training_data: report['training_data'],
-    split: report['split_note'],
+    split_note: report['split_note'],
     metrics: report['metrics'],
     metric_definitions: {
       ic: 'Spearman rank correlation of predicted vs realized log return, pooled over held-out rows',
       hit_rate: 'fraction of rows whose predicted direction is right (an unchanged close counts as wrong)',
-      mae_ratio_vs_random_walk: 'MAE of the predicted close / MAE of the random walk (close_t), both relative to close_t',
+      mae_ratio_vs_random_walk:
+        'MAE of the predicted close / MAE of the random walk (close_t), both relative to close_t',
       coverage_80: 'fraction of realized closes inside the 80% interval',
       calibration_error: 'expected calibration error of conf_h over 10 equal-count bins',
     },
-    backends_checked: checks,
+    backends_checked: checks.map(
+      (c) =>
+        `${c.runtime}: parity with the Python models, max relative difference ${c.parity_max_rel_diff.toExponential(1)} on ${c.parity_rows} rows`,
+    ),
+    backend_checks: checks,
     train_seconds: report['train_seconds'],
   };
 }
@@ -56,7 +66,10 @@ export function manifestEntry(report: Record<string, unknown>, modelDir: string,
 export function updateManifest(manifestPath: string, entry: Record<string, unknown>): void {
   let manifest: { schema: number; models: Record<string, unknown> } = { schema: 1, models: {} };
   if (existsSync(manifestPath)) {
-    const parsed = JSON.parse(readFileSync(manifestPath, 'utf8')) as { schema?: number; models?: Record<string, unknown> };
+    const parsed = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      schema?: number;
+      models?: Record<string, unknown>;
+    };
     manifest = { ...parsed, schema: parsed.schema ?? 1, models: parsed.models ?? {} };
   }
   manifest.models[MANIFEST_KEY] = entry;

@@ -91,7 +91,7 @@ def fit_xgboost(X, y, Xv, yv, p: dict, seed: int, threads: int) -> Member:
 
 
 def fit_hist_gbdt(X, y, Xv, yv, p: dict, seed: int) -> Member:
-    """Chooses the iteration count on validation (staged predictions), then refits with it."""
+    """Chooses the iteration count on validation (staged predictions) and keeps that many trees."""
 
     def make(max_iter: int) -> HistGradientBoostingRegressor:
         return HistGradientBoostingRegressor(
@@ -107,10 +107,13 @@ def fit_hist_gbdt(X, y, Xv, yv, p: dict, seed: int) -> Member:
             random_state=seed,
         )
 
-    probe = make(p["max_iter"]).fit(X, y)
-    losses = [float(np.mean((yv - pv) ** 2)) for pv in probe.staged_predict(Xv)]
+    model = make(p["max_iter"]).fit(X, y)
+    losses = [float(np.mean((yv - pv) ** 2)) for pv in model.staged_predict(Xv)]
     best = max(int(np.argmin(losses)) + 1, p.get("min_iter", 1))
-    model = probe if best == p["max_iter"] else make(best).fit(X, y)
+    # Boosting without subsampling is deterministic and sequential: the first `best` trees of this fit are
+    # exactly the model a fit with max_iter=best would build, so truncating replaces a refit.
+    model._predictors = model._predictors[:best]
+    model.max_iter = best
     return Member("hist_gbdt", model)
 
 

@@ -30,7 +30,8 @@ export async function checkParity(ensemble: PriceEnsemble, workDir: string): Pro
     features: number;
     predictions: Record<string, number[]>;
   };
-  if (meta.features !== ensemble.featureCount) throw new Error(`parity rows have ${meta.features} features, ensemble ${ensemble.featureCount}`);
+  if (meta.features !== ensemble.featureCount)
+    throw new Error(`parity rows have ${meta.features} features, ensemble ${ensemble.featureCount}`);
   const buf = readFileSync(join(workDir, 'parity_rows.f32'));
   const rows = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const out = await ensemble.runAll(rows, meta.rows);

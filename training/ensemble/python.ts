@@ -10,7 +10,8 @@ export const ENSEMBLE_DIR = dirname(fileURLToPath(import.meta.url));
 export function pythonProblem(): string | null {
   const r = spawnSync(PYTHON, ['-c', 'import xgboost, sklearn, onnx, scipy, numpy'], { encoding: 'utf8' });
   if (r.error) return `${PYTHON}: ${r.error.message}`;
-  if (r.status !== 0) return `${PYTHON} cannot import xgboost/sklearn/onnx: ${(r.stderr.trim().split('\n').pop() ?? '').trim()}`;
+  if (r.status !== 0)
+    return `${PYTHON} cannot import xgboost/sklearn/onnx: ${(r.stderr.trim().split('\n').pop() ?? '').trim()}`;
   return null;
 }
 

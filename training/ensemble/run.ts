@@ -6,6 +6,7 @@
  *   4. write the manifest entry models.price_ensemble (public/models/manifest.json)
  *
  *   tsx training/ensemble/run.ts [--config C] [--out DIR] [--work DIR] [--manifest FILE | --no-manifest]
+ *                                [--skip-export] [--skip-train (only re-check parity and rewrite the manifest)]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     manifest: { type: 'string', default: join(repoRoot, 'public', 'models', 'manifest.json') },
     'no-manifest': { type: 'boolean', default: false },
     'skip-export': { type: 'boolean', default: false },
+    'skip-train': { type: 'boolean', default: false },
     data: { type: 'string' },
     threads: { type: 'string', default: '2' },
   },
@@ -41,8 +43,17 @@ if (problem) {
 }
 const config = JSON.parse(readFileSync(values.config, 'utf8')) as TrainingConfig;
 const dataOut = join(values.work, 'data');
-if (!values['skip-export']) exportFeatures(config, values.data ?? defaultCandlesDir(), dataOut);
-runTrainPy({ data: dataOut, config: values.config, out: values.out, work: values.work, threads: Number(values.threads), inherit: true });
+if (!values['skip-train']) {
+  if (!values['skip-export']) exportFeatures(config, values.data ?? defaultCandlesDir(), dataOut);
+  runTrainPy({
+    data: dataOut,
+    config: values.config,
+    out: values.out,
+    work: values.work,
+    threads: Number(values.threads),
+    inherit: true,
+  });
+}
 
 const ensemble = await loadPriceEnsembleFromDir(values.out);
 const parity = await checkParity(ensemble, values.work);
@@ -55,9 +66,17 @@ if (!(parity.worst <= PARITY_TOLERANCE)) {
   process.exit(1);
 }
 if (!values['no-manifest']) {
-  const report = JSON.parse(readFileSync(join(values.work, 'report.json'), 'utf8')) as Record<string, unknown>;
-  report['train_seconds'] = Math.round((performance.now() - t0) / 100) / 10;
-  updateManifest(values.manifest, manifestEntry(report, values.out, modelsDirName(values.out), [parityCheck(parity, runtime)]));
+  const reportPath = join(values.work, 'report.json');
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Record<string, unknown>;
+  if (!values['skip-train']) {
+    // wall time of the whole pipeline (export + training + conversion + parity), kept for later --skip-train runs
+    report['train_seconds'] = Math.round((performance.now() - t0) / 100) / 10;
+    writeFileSync(reportPath, JSON.stringify(report, null, 1));
+  }
+  updateManifest(
+    values.manifest,
+    manifestEntry(report, values.out, modelsDirName(values.out), [parityCheck(parity, runtime)]),
+  );
   console.log(`[manifest] models.price_ensemble -> ${values.manifest}`);
 }
 await ensemble.dispose();

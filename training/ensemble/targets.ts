@@ -4,7 +4,12 @@
  * Log return over h candles for each row and horizon, row-major [rows x horizons]:
  * ln(close[t+h] / close[t]), or NaN when t + h is past the end or the h candles are not contiguous (a gap).
  */
-export function horizonTargets(time: Float64Array, close: Float64Array, tfMs: number, horizons: readonly number[]): Float64Array {
+export function horizonTargets(
+  time: Float64Array,
+  close: Float64Array,
+  tfMs: number,
+  horizons: readonly number[],
+): Float64Array {
   const n = time.length;
   const k = horizons.length;
   const out = new Float64Array(n * k).fill(NaN);

@@ -4,6 +4,7 @@ import { patternsCommand } from './patterns';
 import { insightsCommand } from './insights';
 import { featuresCommand } from './features';
 import { predictCommand } from './predict';
+import { recordCommand } from './record';
 
 /** One entry per subcommand; each lives in its own module under src/cli/commands/. */
 export interface Command {
@@ -17,4 +18,5 @@ export const COMMANDS: Record<string, Command> = {
   insights: insightsCommand,
   features: featuresCommand,
   predict: predictCommand,
+  record: recordCommand,
 };

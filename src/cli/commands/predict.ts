@@ -1,6 +1,12 @@
 import { toColumns } from '../../core/candles/candle';
 import { modelFeatureMatrix } from '../../core/features/engine';
-import { ENSEMBLE_MEMBERS, PRICE_HORIZONS, PriceEnsembleLoadError, type PriceBatch, type PriceEnsemble } from '../../core/models/price-ensemble';
+import {
+  ENSEMBLE_MEMBERS,
+  PRICE_HORIZONS,
+  PriceEnsembleLoadError,
+  type PriceBatch,
+  type PriceEnsemble,
+} from '../../core/models/price-ensemble';
 import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../../core/models/price-ensemble-node';
 import { parseArgs, requireOne } from '../args';
 import { CliError } from '../errors';
@@ -24,7 +30,13 @@ export function formatPredictCsv(time: ArrayLike<number>, close: ArrayLike<numbe
     const cells = [csvNumber(time[r]), csvNumber(close[r])];
     for (const h of PRICE_HORIZONS) {
       const c = batch.horizons[h];
-      cells.push(csvNumber(c.prediction[r]), csvNumber(c.return[r]), csvNumber(c.lower[r]), csvNumber(c.upper[r]), csvNumber(c.confidence[r]));
+      cells.push(
+        csvNumber(c.prediction[r]),
+        csvNumber(c.return[r]),
+        csvNumber(c.lower[r]),
+        csvNumber(c.upper[r]),
+        csvNumber(c.confidence[r]),
+      );
       for (const m of ENSEMBLE_MEMBERS) cells.push(csvNumber(c.memberReturns[m][r]));
     }
     lines.push(cells.join(','));
@@ -37,7 +49,9 @@ async function loadModel(dir: string): Promise<PriceEnsemble> {
     return await loadPriceEnsembleFromDir(dir);
   } catch (err) {
     if (err instanceof PriceEnsembleLoadError) throw new CliError(`price predictor not loaded: ${err.message}`);
-    throw new CliError(`price predictor not loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new CliError(
+      `price predictor not loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
   }
 }
 

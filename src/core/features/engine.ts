@@ -189,6 +189,9 @@ export class FeatureEngine {
   private cBody = NaN;
   private pLnHL = NaN;
   private cLnHL = NaN;
+  // per-update values shared by the sections of step()
+  private curLogRet = NaN;
+  private curTr = NaN;
   // streaks: value for the current candle and the value of the previous candle
   private readonly streak = new Float64Array(8); // [up, down, bull, bear] current, then previous
 
@@ -303,14 +306,29 @@ export class FeatureEngine {
       st[7] = st[3]!;
     }
     const t = this.n - 1; // index of this candle
-    const hasPrev = t >= 1;
-    const pC = this.pC;
     this.cO = o;
     this.cH = h;
     this.cL = l;
     this.cC = c;
 
-    // ---------------------------------------------------------------- candle geometry
+    this.curLogRet = t >= 1 ? Math.log(c / this.pC) : NaN;
+    this.geometry(o, h, l, c, t);
+    this.returnsAndLags(o, h, l, c, t, replace);
+    this.movingAverages(c, replace);
+    this.rangesAndBands(o, h, l, c, t, replace);
+    this.volumeFlow(h, l, c, v, replace);
+    this.oscillators(h, l, c, v, t, replace);
+    this.returnMoments(t, replace);
+    this.sequences(o, c, replace);
+    this.market(o, h, l, c, v, t, replace);
+    this.garchVol(replace);
+    return out;
+  }
+
+  /** Candle geometry. */
+  private geometry(o: number, h: number, l: number, c: number, t: number): void {
+    const out = this.out;
+    const st = this.streak;
     const range = h - l;
     const body = c - o;
     const top = o > c ? o : c;
@@ -342,9 +360,17 @@ export class FeatureEngine {
     const clv = ratio(c - l - (h - c), range, 0);
     out[I_CLV] = clv;
     out[I_BOP] = range < EPS ? 0 : body / range;
+  }
 
-    // ---------------------------------------------------------------- returns and lags
-    const logRet = hasPrev ? Math.log(c / pC) : NaN;
+  /** Returns and lags. */
+  private returnsAndLags(o: number, h: number, l: number, c: number, t: number, replace: boolean): void {
+    const out = this.out;
+    const st = this.streak;
+    const hasPrev = t >= 1;
+    const pC = this.pC;
+    const body = c - o;
+    const bodyRatio = this.cBodyRatio;
+    const logRet = this.curLogRet;
     this.closes.update(c, replace);
     this.logRets.update(logRet, replace);
     this.bodyRatios.update(bodyRatio, replace);
@@ -374,8 +400,11 @@ export class FeatureEngine {
       out[I_BRLAG1] = this.pBodyRatio;
       if (t >= 2) out[I_BRLAG2] = this.bodyRatios.ago(2);
     }
+  }
 
-    // ---------------------------------------------------------------- moving averages
+  /** Moving averages. */
+  private movingAverages(c: number, replace: boolean): void {
+    const out = this.out;
     for (let j = 0; j < MA_N.length; j++) {
       const s = this.sma[j]!.update(c, replace);
       const e = this.ema[j]!.update(c, replace);
@@ -384,12 +413,19 @@ export class FeatureEngine {
       out[I_C2SMA[j]!] = c / s - 1;
       out[I_C2EMA[j]!] = c / e - 1;
     }
+  }
 
-    // ---------------------------------------------------------------- ranges, volatility, channels
+  /** Ranges, volatility, channels. */
+  private rangesAndBands(o: number, h: number, l: number, c: number, t: number, replace: boolean): void {
+    const out = this.out;
+    const hasPrev = t >= 1;
+    const pC = this.pC;
+    const range = h - l;
+    const body = c - o;
     const atr = this.atr;
-    let tr = NaN;
     if (hasPrev) {
-      tr = trueRange(h, l, pC);
+      const tr = trueRange(h, l, pC);
+      this.curTr = tr;
       out[I_TRANGE] = tr;
       const a = atr.update(tr, replace);
       out[I_ATR] = a;
@@ -430,8 +466,11 @@ export class FeatureEngine {
       const diff = (hh14 - ll14) / -100;
       out[I_WILLR] = diff !== 0 ? (hh14 - c) / diff : 0;
     }
+  }
 
-    // ---------------------------------------------------------------- volume
+  /** Volume. */
+  private volumeFlow(h: number, l: number, c: number, v: number, replace: boolean): void {
+    const out = this.out;
     const vs = this.volSma.update(v, replace);
     out[I_VSMA] = vs;
     if (vs === vs) out[I_VRATIO] = ratio(v, vs, 1);
@@ -443,8 +482,11 @@ export class FeatureEngine {
     out[I_OBV] = flow.obv;
     out[I_AD] = flow.ad;
     out[I_ADOSC] = flow.adosc;
+  }
 
-    // ---------------------------------------------------------------- oscillators
+  /** Oscillators. */
+  private oscillators(h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
+    const out = this.out;
     for (let j = 0; j < RSI_N.length; j++) out[I_RSI[j]!] = this.rsi[j]!.update(c, replace);
     const macd = this.macd;
     macd.update(c, replace);
@@ -469,8 +511,13 @@ export class FeatureEngine {
     out[I_ADX] = dmi.adxValue;
     out[I_PDI] = dmi.plusDi;
     out[I_MDI] = dmi.minusDi;
+  }
 
-    // ---------------------------------------------------------------- return moments
+  /** Return moments. */
+  private returnMoments(t: number, replace: boolean): void {
+    const out = this.out;
+    const hasPrev = t >= 1;
+    const logRet = this.curLogRet;
     if (hasPrev) {
       for (let j = 0; j < MOM_N.length; j++) {
         const m = this.retMoments[j]!;
@@ -481,15 +528,30 @@ export class FeatureEngine {
         out[I_RKURT[j]!] = m.kurt;
       }
     }
+  }
 
-    // ---------------------------------------------------------------- multi-candle pattern sequences
+  /** Multi-candle pattern sequences. */
+  private sequences(o: number, c: number, replace: boolean): void {
+    const out = this.out;
+    const body = c - o;
+    const bodyRatio = this.cBodyRatio;
+    const dir = body > 0 ? 1 : body < 0 ? -1 : 0;
     out[I_DIRSUM3] = this.dir3.update(dir, replace);
     out[I_DIRSUM5] = this.dir5.update(dir, replace);
     const brAbs = this.brAbs10.update(Math.abs(bodyRatio), replace);
     out[I_BRABS10] = brAbs / 10;
     out[I_BRSUM3] = this.brSum3.update(bodyRatio, replace);
+  }
 
-    // ---------------------------------------------------------------- market: volume imbalance, pressure
+  /** Market: volume imbalance, pressure. */
+  private market(o: number, h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
+    const out = this.out;
+    const hasPrev = t >= 1;
+    const pC = this.pC;
+    const range = h - l;
+    const clv = ratio(c - l - (h - c), range, 0);
+    const logRet = this.curLogRet;
+    const tr = this.curTr;
     const cv20 = this.clvVol20.update(clv * v, replace);
     const v20 = this.vol20.update(v, replace);
     if (v20 === v20) out[I_VIMB20] = ratio(cv20, v20, 0);
@@ -561,6 +623,12 @@ export class FeatureEngine {
         }
       }
     }
+  }
+
+  /** GARCH conditional volatility. */
+  private garchVol(replace: boolean): void {
+    const out = this.out;
+    const logRet = this.curLogRet;
     // GARCH: fed on every candle (NaN return for the first)
     const garch = this.garch;
     garch.update(logRet, replace);
@@ -570,7 +638,6 @@ export class FeatureEngine {
       out[I_GRESID] = garch.stdResid;
       out[I_GVRATIO] = ratio(garch.vol, out[I_RSTD[0]!]!, 1);
     }
-    return out;
   }
 
   /** Current MODEL_FEATURE_NAMES values (NaN = missing). */
@@ -586,24 +653,27 @@ export class FeatureEngine {
   }
 }
 
-const BLOCK = 256;
+const BLOCK = 64;
 
 /**
- * Batch mode: one Float64Array column per FEATURES entry (NaN = empty). Runs the streaming kernels
- * (so batch and streaming agree bit for bit), buffering rows in blocks and transposing them into the
- * columns block by block, which keeps the column writes sequential.
+ * Batch mode: one Float64Array column per FEATURES entry (NaN = empty). Runs the streaming kernels through
+ * one FeatureEngine (so batch and streaming agree bit for bit by construction), buffering rows in blocks
+ * and transposing them block by block into the columns (views into one buffer), which keeps the column
+ * writes sequential.
  */
 export function computeFeatures(cols: CandleColumns): Float64Array[] {
   const rows = cols.close.length;
+  const buffer = new ArrayBuffer(NF * rows * 8);
   const columns: Float64Array[] = new Array<Float64Array>(NF);
-  for (let f = 0; f < NF; f++) columns[f] = new Float64Array(rows);
+  for (let f = 0; f < NF; f++) columns[f] = new Float64Array(buffer, f * rows * 8, rows);
   const engine = new FeatureEngine();
   const { open, high, low, close, volume } = cols;
   const block = new Float64Array(BLOCK * NF);
   for (let start = 0; start < rows; start += BLOCK) {
     const end = Math.min(rows, start + BLOCK);
-    for (let i = start; i < end; i++)
+    for (let i = start; i < end; i++) {
       block.set(engine.step(open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, false), (i - start) * NF);
+    }
     const m = end - start;
     for (let f = 0; f < NF; f++) {
       const col = columns[f]!;

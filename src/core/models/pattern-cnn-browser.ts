@@ -16,7 +16,10 @@ export function useBundledWasmFiles(): void {
   });
 }
 
-export function loadPatternCnnInBrowser(source: PatternCnnSource, options: LoadPatternCnnOptions = {}): Promise<PatternCnn> {
+export function loadPatternCnnInBrowser(
+  source: PatternCnnSource,
+  options: LoadPatternCnnOptions = {},
+): Promise<PatternCnn> {
   useBundledWasmFiles();
   return loadPatternCnn(source, options);
 }

@@ -51,8 +51,8 @@ export interface LoadPatternCnnOptions {
 }
 
 export class PatternCnnLoadError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'PatternCnnLoadError';
   }
 }
@@ -79,7 +79,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Checks loaded artifacts before tfjs sees them: every failure is one clear line. */
-export function validateArtifacts(artifacts: tf.io.ModelArtifacts): { weights: ArrayBuffer; metadata: PatternCnnMetadata } {
+export function validateArtifacts(artifacts: tf.io.ModelArtifacts): {
+  weights: ArrayBuffer;
+  metadata: PatternCnnMetadata;
+} {
   if (!isRecord(artifacts.modelTopology)) throw new PatternCnnLoadError('model.json has no layers-model topology');
   const specs = artifacts.weightSpecs;
   if (!specs || specs.length === 0) throw new PatternCnnLoadError('model.json lists no weights');
@@ -87,24 +90,32 @@ export function validateArtifacts(artifacts: tf.io.ModelArtifacts): { weights: A
   const weights = joinBuffers(artifacts.weightData);
   let expected = 0;
   for (const s of specs) {
-    if (s.dtype !== 'float32' || s.quantization) throw new PatternCnnLoadError(`weight ${s.name}: unsupported dtype ${s.dtype}`);
+    if (s.dtype !== 'float32' || s.quantization)
+      throw new PatternCnnLoadError(`weight ${s.name}: unsupported dtype ${s.dtype}`);
     expected += s.shape.reduce((a, b) => a * b, 1) * 4;
   }
   if (weights.byteLength !== expected) {
-    throw new PatternCnnLoadError(`weights are ${weights.byteLength} bytes, model.json expects ${expected} (truncated or corrupt weights file)`);
+    throw new PatternCnnLoadError(
+      `weights are ${weights.byteLength} bytes, model.json expects ${expected} (truncated or corrupt weights file)`,
+    );
   }
   const values = new Float32Array(weights);
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new PatternCnnLoadError(`weights contain a non-finite value at float ${i} (corrupt weights file)`);
+    if (!Number.isFinite(values[i]!))
+      throw new PatternCnnLoadError(`weights contain a non-finite value at float ${i} (corrupt weights file)`);
   }
   const meta = isRecord(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata['pattern_cnn'] : undefined;
   if (!isRecord(meta)) throw new PatternCnnLoadError('model.json has no pattern_cnn metadata');
   const m = meta as unknown as PatternCnnMetadata;
   if (m.window_normalization !== WINDOW_NORMALIZATION) {
-    throw new PatternCnnLoadError(`model expects window normalisation "${String(m.window_normalization)}", engine produces "${WINDOW_NORMALIZATION}"`);
+    throw new PatternCnnLoadError(
+      `model expects window normalisation "${String(m.window_normalization)}", engine produces "${WINDOW_NORMALIZATION}"`,
+    );
   }
   if (m.window_length !== WINDOW_LENGTH || m.window_features !== WINDOW_FEATURES) {
-    throw new PatternCnnLoadError(`model expects windows of ${m.window_length}x${m.window_features}, engine produces ${WINDOW_LENGTH}x${WINDOW_FEATURES}`);
+    throw new PatternCnnLoadError(
+      `model expects windows of ${m.window_length}x${m.window_features}, engine produces ${WINDOW_LENGTH}x${WINDOW_FEATURES}`,
+    );
   }
   if (!Array.isArray(m.patterns) || m.patterns.join(',') !== PATTERN_NAMES.join(',')) {
     throw new PatternCnnLoadError('model pattern order differs from PATTERN_NAMES');
@@ -116,6 +127,59 @@ export function validateArtifacts(artifacts: tf.io.ModelArtifacts): { weights: A
   return { weights, metadata: m };
 }
 
+/** ModelArtifacts of a model.json object and its weight files' contents (in weightsManifest path order). */
+export function artifactsFromModelJson(
+  json: unknown,
+  where: string,
+  readWeights: (paths: string[]) => Promise<ArrayBuffer[]>,
+): Promise<tf.io.ModelArtifacts> {
+  const modelJson = json as tf.io.ModelJSON;
+  if (!isRecord(json) || !Array.isArray(modelJson.weightsManifest)) {
+    return Promise.reject(new PatternCnnLoadError(`${where}: not a layers model.json (no weightsManifest)`));
+  }
+  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
+  const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
+  return readWeights(paths).then((buffers) => ({
+    modelTopology: modelJson.modelTopology,
+    format: modelJson.format,
+    generatedBy: modelJson.generatedBy,
+    convertedBy: modelJson.convertedBy,
+    weightSpecs,
+    weightData: joinBuffers(buffers),
+    userDefinedMetadata: modelJson.userDefinedMetadata,
+  }));
+}
+
+async function fetchOrFail(url: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (err) {
+    throw new PatternCnnLoadError(`${url}: cannot fetch (${oneLine(err)})`, { cause: err });
+  }
+  if (!res.ok) throw new PatternCnnLoadError(`${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+  return res;
+}
+
+/** An IOHandler that fetches model.json and its weight files (paths relative to model.json's URL). */
+export function httpHandler(modelUrl: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const text = await (await fetchOrFail(modelUrl)).text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        throw new PatternCnnLoadError(`${modelUrl}: not valid JSON (is the model deployed?)`, { cause: err });
+      }
+      const base = new URL(modelUrl, globalThis.location?.href ?? 'http://localhost/');
+      return artifactsFromModelJson(json, modelUrl, (paths) =>
+        Promise.all(paths.map(async (p) => (await fetchOrFail(new URL(p, base).href)).arrayBuffer())),
+      );
+    },
+  };
+}
+
 async function useBackend(name: CnnBackend): Promise<void> {
   if (!tf.findBackendFactory(name)) throw new Error(`${name} backend is not registered`);
   if (tf.getBackend() === name) return;
@@ -123,7 +187,7 @@ async function useBackend(name: CnnBackend): Promise<void> {
   try {
     ok = await tf.setBackend(name);
   } catch (err) {
-    throw new Error(`${name} backend failed to initialise: ${oneLine(err)}`);
+    throw new Error(`${name} backend failed to initialise: ${oneLine(err)}`, { cause: err });
   }
   if (!ok) throw new Error(`${name} backend is not available here`);
   await tf.ready();
@@ -140,14 +204,17 @@ async function runModel(model: tf.LayersModel, windows: Float32Array, batch: num
 }
 
 /** Loads the model and picks the first backend (in `options.backends` order) that initialises and runs it. */
-export async function loadPatternCnn(source: PatternCnnSource, options: LoadPatternCnnOptions = {}): Promise<PatternCnn> {
-  const handler = 'handler' in source ? source.handler : tf.io.http(source.modelUrl);
+export async function loadPatternCnn(
+  source: PatternCnnSource,
+  options: LoadPatternCnnOptions = {},
+): Promise<PatternCnn> {
+  const handler = 'handler' in source ? source.handler : httpHandler(source.modelUrl);
   if (!handler.load) throw new PatternCnnLoadError('model source cannot load');
   let artifacts: tf.io.ModelArtifacts;
   try {
     artifacts = await handler.load();
   } catch (err) {
-    throw new PatternCnnLoadError(oneLine(err));
+    throw new PatternCnnLoadError(oneLine(err), { cause: err });
   }
   const { metadata } = validateArtifacts(artifacts);
   const skipped: Partial<Record<CnnBackend, string>> = {};
@@ -159,12 +226,18 @@ export async function loadPatternCnn(source: PatternCnnSource, options: LoadPatt
       model = await tf.loadLayersModel({ load: async () => artifacts });
       const inShape = model.inputs[0]?.shape;
       const outShape = model.outputs[0]?.shape;
-      if (inShape?.join(',') !== `,${WINDOW_LENGTH},${WINDOW_FEATURES}` || outShape?.join(',') !== `,${PATTERN_NAMES.length}`) {
+      if (
+        inShape?.join(',') !== `,${WINDOW_LENGTH},${WINDOW_FEATURES}` ||
+        outShape?.join(',') !== `,${PATTERN_NAMES.length}`
+      ) {
         model.dispose();
-        throw new PatternCnnLoadError(`model maps [${inShape?.join(',')}] -> [${outShape?.join(',')}], expected [,${WINDOW_LENGTH},${WINDOW_FEATURES}] -> [,${PATTERN_NAMES.length}]`);
+        throw new PatternCnnLoadError(
+          `model maps [${inShape?.join(',')}] -> [${outShape?.join(',')}], expected [,${WINDOW_LENGTH},${WINDOW_FEATURES}] -> [,${PATTERN_NAMES.length}]`,
+        );
       }
       const check = await runModel(model, probe, 1);
-      if (check.length !== PATTERN_NAMES.length || !check.every((v) => Number.isFinite(v))) throw new Error(`${name} backend gave non-finite outputs`);
+      if (check.length !== PATTERN_NAMES.length || !check.every((v) => Number.isFinite(v)))
+        throw new Error(`${name} backend gave non-finite outputs`);
     } catch (err) {
       model?.dispose();
       if (err instanceof PatternCnnLoadError) throw err;
@@ -172,7 +245,10 @@ export async function loadPatternCnn(source: PatternCnnSource, options: LoadPatt
       continue;
     }
     const loaded = model;
-    const thresholds = Object.fromEntries(PATTERN_NAMES.map((p) => [p, metadata.thresholds[p]!])) as Record<PatternName, number>;
+    const thresholds = Object.fromEntries(PATTERN_NAMES.map((p) => [p, metadata.thresholds[p]!])) as Record<
+      PatternName,
+      number
+    >;
     return {
       backend: name,
       version: metadata.version,

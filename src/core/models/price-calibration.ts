@@ -41,7 +41,12 @@ export function directionConfidence(ret: number, volH: number, curve: Confidence
 }
 
 /** Prediction interval of the close: close * exp(ret + q * vol_h) for the two quantiles. */
-export function closeInterval(close: number, ret: number, volH: number, q: IntervalQuantiles): { lower: number; upper: number } {
+export function closeInterval(
+  close: number,
+  ret: number,
+  volH: number,
+  q: IntervalQuantiles,
+): { lower: number; upper: number } {
   return { lower: close * Math.exp(ret + q.q_lo * volH), upper: close * Math.exp(ret + q.q_hi * volH) };
 }
 

@@ -27,7 +27,12 @@ export function fetchReader(baseUrl: string): ArtifactReader {
   };
 }
 
-export async function loadPriceEnsembleInBrowser(baseUrl = `${import.meta.env.BASE_URL}models/price-ensemble/`): Promise<PriceEnsemble> {
+export async function loadPriceEnsembleInBrowser(
+  baseUrl = `${import.meta.env.BASE_URL}models/price-ensemble/`,
+): Promise<PriceEnsemble> {
   const { threads } = configureOrtWasm();
-  return loadPriceEnsemble(fetchReader(baseUrl), { ort, backendLabel: threads > 1 ? `wasm (${threads} threads)` : 'wasm' });
+  return loadPriceEnsemble(fetchReader(baseUrl), {
+    ort,
+    backendLabel: threads > 1 ? `wasm (${threads} threads)` : 'wasm',
+  });
 }

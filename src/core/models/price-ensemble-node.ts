@@ -2,10 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { loadPriceEnsemble, type ArtifactReader, type LoadPriceEnsembleOptions, type PriceEnsemble } from './price-ensemble';
+import {
+  loadPriceEnsemble,
+  type ArtifactReader,
+  type LoadPriceEnsembleOptions,
+  type PriceEnsemble,
+} from './price-ensemble';
 
 /** Node-only helpers for the price ensemble: artifacts read from a folder, onnxruntime-web's Node build. */
-export const DEFAULT_PRICE_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public', 'models', 'price-ensemble');
+export const DEFAULT_PRICE_MODEL_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'public',
+  'models',
+  'price-ensemble',
+);
 
 /** Reads artifacts from `dir`; a missing file becomes "<path>: no such file". */
 export function folderReader(dir: string): ArtifactReader {
@@ -15,7 +28,9 @@ export function folderReader(dir: string): ArtifactReader {
       return new Uint8Array(await readFile(path));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`);
+      throw new Error(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`, {
+        cause: err,
+      });
     }
   };
 }

@@ -74,7 +74,8 @@ function fail(what: string): never {
 }
 
 function numbers(v: unknown, what: string): number[] {
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) fail(`${what} must be an array of finite numbers`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x)))
+    fail(`${what} must be an array of finite numbers`);
   return v as number[];
 }
 
@@ -133,15 +134,18 @@ export function parsePriceEnsembleParams(json: unknown): PriceEnsembleParams {
   if (!isRecord(json)) fail('not a JSON object');
   if (json['schema'] !== 1) fail(`unsupported schema ${String(json['schema'])} (expected 1)`);
   const names = json['feature_names'];
-  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail('feature_names must be an array of strings');
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
+    fail('feature_names must be an array of strings');
   const horizons = json['horizons'];
-  if (!Array.isArray(horizons) || horizons.join(',') !== PRICE_HORIZONS.join(',')) fail(`horizons must be ${PRICE_HORIZONS.join(',')}`);
+  if (!Array.isArray(horizons) || horizons.join(',') !== PRICE_HORIZONS.join(','))
+    fail(`horizons must be ${PRICE_HORIZONS.join(',')}`);
   const input = json['input'];
   if (!isRecord(input)) fail('input is missing');
   const scale = json['scale'];
   if (!isRecord(scale)) fail('scale is missing');
   const prefixes = json['optional_prefixes'];
-  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string')) fail('optional_prefixes must be an array of strings');
+  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string'))
+    fail('optional_prefixes must be an array of strings');
   const hm = json['horizon_models'];
   if (!isRecord(hm)) fail('horizon_models is missing');
   const horizonModels = {} as Record<PriceHorizon, HorizonParams>;

@@ -126,7 +126,12 @@ export class PriceEnsemble {
     if (features.length !== this.featureCount) {
       throw new Error(`price ensemble expects ${this.featureCount} features, got ${features.length}`);
     }
-    const batch = await this.predictBatch(features, 1, [context.close], context.garchVol === undefined ? undefined : [context.garchVol]);
+    const batch = await this.predictBatch(
+      features,
+      1,
+      [context.close],
+      context.garchVol === undefined ? undefined : [context.garchVol],
+    );
     if (!batch.predictable[0]) return null;
     const out = {} as PricePrediction;
     for (const h of PRICE_HORIZONS) {
@@ -157,7 +162,8 @@ export class PriceEnsemble {
     garchVol?: ArrayLike<number>,
   ): Promise<PriceBatch> {
     const f = this.featureCount;
-    if (features.length !== rows * f) throw new Error(`price ensemble: expected ${rows} x ${f} feature values, got ${features.length}`);
+    if (features.length !== rows * f)
+      throw new Error(`price ensemble: expected ${rows} x ${f} feature values, got ${features.length}`);
     if (closes.length !== rows) throw new Error(`price ensemble: expected ${rows} closes, got ${closes.length}`);
     const predictable = new Uint8Array(rows);
     const picked: number[] = [];
@@ -266,7 +272,10 @@ function oneLine(err: unknown): string {
 }
 
 /** Loads price-ensemble.json and the 12 models; refuses a model trained on another feature schema. */
-export async function loadPriceEnsemble(read: ArtifactReader, options: LoadPriceEnsembleOptions): Promise<PriceEnsemble> {
+export async function loadPriceEnsemble(
+  read: ArtifactReader,
+  options: LoadPriceEnsembleOptions,
+): Promise<PriceEnsemble> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(await read(PARAMS_FILE)));
@@ -283,10 +292,13 @@ export async function loadPriceEnsemble(read: ArtifactReader, options: LoadPrice
   }
   const names = options.featureNames ?? MODEL_FEATURE_NAMES;
   if (names.length !== params.feature_names.length || names.some((n, i) => n !== params.feature_names[i])) {
-    throw new PriceEnsembleLoadError(`price ensemble ${params.version} lists different model features than this engine`);
+    throw new PriceEnsembleLoadError(
+      `price ensemble ${params.version} lists different model features than this engine`,
+    );
   }
   for (const key of ['feature', 'fallback_feature'] as const) {
-    if (!names.includes(params.scale[key])) throw new PriceEnsembleLoadError(`price ensemble scale ${key} "${params.scale[key]}" is not a model feature`);
+    if (!names.includes(params.scale[key]))
+      throw new PriceEnsembleLoadError(`price ensemble scale ${key} "${params.scale[key]}" is not a model feature`);
   }
   const sessions = {} as Record<PriceHorizon, Record<EnsembleMember, Ort.InferenceSession>>;
   for (const h of PRICE_HORIZONS) {
@@ -300,7 +312,10 @@ export async function loadPriceEnsemble(read: ArtifactReader, options: LoadPrice
         throw new PriceEnsembleLoadError(`${file}: ${oneLine(err)}`);
       }
       try {
-        sessions[h][m] = await options.ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        sessions[h][m] = await options.ort.InferenceSession.create(bytes, {
+          executionProviders: ['wasm'],
+          graphOptimizationLevel: 'all',
+        });
       } catch (err) {
         throw new PriceEnsembleLoadError(`${file}: not a loadable ONNX model (${oneLine(err)})`);
       }
@@ -313,7 +328,9 @@ export async function loadPriceEnsemble(read: ArtifactReader, options: LoadPrice
   try {
     await ensemble.runAll(new Float32Array(ensemble.featureCount), 1);
   } catch (err) {
-    throw new PriceEnsembleLoadError(`price ensemble models do not accept ${ensemble.featureCount} features (${oneLine(err)})`);
+    throw new PriceEnsembleLoadError(
+      `price ensemble models do not accept ${ensemble.featureCount} features (${oneLine(err)})`,
+    );
   }
   return ensemble;
 }

@@ -15,6 +15,13 @@ import type { CandleColumns } from '../candles/candle';
  *   stays a linear comparison in these units.
  * - When the window has no range at all (`scale == 0`: every candle is a single price), `scale`
  *   falls back to `ref * FLAT_SCALE_FRACTION`, still proportional to price.
+ * - Tie margin on the open (candles 2..20 of the window): the open is moved by `OPEN_GAP_MARGIN` in the
+ *   direction of its gap to the previous close, `+ OPEN_GAP_MARGIN * sign(open - previous close)`. On
+ *   exchanges the open usually equals the previous close or differs by a tick, and the TA-Lib rules
+ *   flip on exactly that (engulfing's `open < close[-1]` vs `<=`, harami's strict containment, the star
+ *   patterns' real-body gaps). A one-tick gap is ~1e-4 of a candle range, far below what a network can
+ *   resolve; with the margin, "equal", "a tick above" and "a tick below" are 0.1 range apart, while the
+ *   exact open stays recoverable (no encoded gap lies strictly between 0 and the margin).
  * - volume -> `log1p(volume / meanVolume)` with `meanVolume` the window's mean volume (0 when the
  *   window has no volume), so volume is scale-free too.
  * - Every value is clipped to `[-WINDOW_CLIP, WINDOW_CLIP]` so extreme candles cannot blow up
@@ -23,7 +30,10 @@ import type { CandleColumns } from '../candles/candle';
 export const WINDOW_LENGTH = 20;
 export const WINDOW_FEATURES = 5;
 export const WINDOW_SIZE = WINDOW_LENGTH * WINDOW_FEATURES;
-export const WINDOW_NORMALIZATION = 'ohlc-minus-last-close-over-mean-range+log1p-relative-volume/v1';
+export const WINDOW_NORMALIZATION =
+  'ohlc-minus-last-close-over-mean-range+open-gap-margin-0.1+log1p-relative-volume/v2';
+/** Shift of the open in the direction of its gap to the previous close, in mean ranges (see above). */
+export const OPEN_GAP_MARGIN = 0.1;
 export const WINDOW_CLIP = 50;
 const FLAT_SCALE_FRACTION = 1e-6;
 
@@ -52,7 +62,8 @@ export function writeWindow(cols: CandleColumns, end: number, out: Float32Array,
   const meanVolume = volumeSum / WINDOW_LENGTH;
   let o = offset;
   for (let i = start; i <= end; i++) {
-    out[o++] = clip((cols.open[i]! - ref) / scale);
+    const gap = i > start ? Math.sign(cols.open[i]! - cols.close[i - 1]!) : 0;
+    out[o++] = clip((cols.open[i]! - ref) / scale + OPEN_GAP_MARGIN * gap);
     out[o++] = clip((cols.high[i]! - ref) / scale);
     out[o++] = clip((cols.low[i]! - ref) / scale);
     out[o++] = clip((cols.close[i]! - ref) / scale);

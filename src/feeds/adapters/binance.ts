@@ -5,6 +5,7 @@ import {
   ExchangeRejection,
   MalformedResponse,
   type ExchangeAdapter,
+  type RestPage,
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
@@ -37,8 +38,9 @@ export const binance: ExchangeAdapter = {
     return `${trimSlash(restBase)}/api/v3/klines?${q.toString()}`;
   },
 
-  parseRest(body: unknown): Candle[] {
-    if (isObject(body) && 'code' in body) throw new ExchangeRejection(`binance: ${String(body['msg'] ?? body['code'])}`);
+  parseRest(body: unknown): RestPage {
+    if (isObject(body) && 'code' in body)
+      throw new ExchangeRejection(`binance: ${String(body['msg'] ?? body['code'])}`);
     if (!Array.isArray(body)) throw new MalformedResponse('binance klines: expected an array');
     const out: Candle[] = [];
     for (const row of body) {
@@ -47,7 +49,7 @@ export const binance: ExchangeAdapter = {
       if (!c) throw new MalformedResponse('binance klines: non-numeric field');
       out.push(c);
     }
-    return out;
+    return { candles: out };
   },
 
   wsUrl(wsBase: string, symbol: string, tf: Timeframe): string {

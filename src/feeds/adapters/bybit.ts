@@ -6,6 +6,7 @@ import {
   MalformedResponse,
   RateLimitedResponse,
   type ExchangeAdapter,
+  type RestPage,
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
@@ -37,7 +38,7 @@ export function bybitInterval(tf: Timeframe): string {
  * Bybit v5 spot. REST: GET /v5/market/kline?category=spot (result.list newest first, string fields
  * [start, open, high, low, close, volume, turnover], at most 1000 rows, the newest `limit` rows of [start, end]).
  * Websocket: /v5/public/spot, {"op":"subscribe","args":["kline.<interval>.<symbol>"]}, pushes `data[]` with
- * `confirm` true on the final update; the client must send {"op":"ping"} every 20 s.
+ * `confirm` true on the final update; the client must send {"op":"ping"} (every 20 s at most; we send one every 10 s).
  */
 export const bybit: ExchangeAdapter = {
   id: 'bybit',
@@ -47,7 +48,7 @@ export const bybit: ExchangeAdapter = {
   closeSignal: 'flag',
   restPageLimit: 1000,
   restMinIntervalMs: 50, // 600 requests per 5 s per IP
-  heartbeat: { intervalMs: 20_000, message: JSON.stringify({ op: 'ping' }) },
+  heartbeat: { intervalMs: 10_000, message: JSON.stringify({ op: 'ping' }) },
 
   toExchangeSymbol: canonicalSymbol,
 
@@ -59,7 +60,7 @@ export const bybit: ExchangeAdapter = {
     return `${trimSlash(restBase)}/v5/market/kline?${q.toString()}`;
   },
 
-  parseRest(body: unknown): Candle[] {
+  parseRest(body: unknown): RestPage {
     if (!isObject(body)) throw new MalformedResponse('bybit kline: expected an object');
     const code = body['retCode'];
     if (code !== 0) {
@@ -77,7 +78,7 @@ export const bybit: ExchangeAdapter = {
       if (!c) throw new MalformedResponse('bybit kline: non-numeric field');
       out.push(c);
     }
-    return ascending(out);
+    return { candles: ascending(out) };
   },
 
   wsUrl(wsBase: string): string {
@@ -105,8 +106,16 @@ export const bybit: ExchangeAdapter = {
     const events: WsEvent[] = [];
     for (const d of data) {
       if (!isObject(d)) return [{ kind: 'malformed', reason: 'kline data is not an object' }];
-      const candle = candleOf(epochMs(d['start']), num(d['open']), num(d['high']), num(d['low']), num(d['close']), num(d['volume']));
-      if (!candle || typeof d['confirm'] !== 'boolean') return [{ kind: 'malformed', reason: 'kline with missing fields' }];
+      const candle = candleOf(
+        epochMs(d['start']),
+        num(d['open']),
+        num(d['high']),
+        num(d['low']),
+        num(d['close']),
+        num(d['volume']),
+      );
+      if (!candle || typeof d['confirm'] !== 'boolean')
+        return [{ kind: 'malformed', reason: 'kline with missing fields' }];
       const eventTime = epochMs(d['timestamp']);
       events.push({ kind: 'candle', candle, closed: d['confirm'], ...(eventTime !== null ? { eventTime } : {}) });
     }

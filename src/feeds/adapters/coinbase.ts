@@ -1,7 +1,13 @@
 import type { Candle } from '../../core/candles/candle';
 import { timeframeMs, type Timeframe } from '../../core/candles/timeframe';
 import { splitSymbol } from '../symbols';
-import { MalformedResponse, type ExchangeAdapter, type RestWindow, type WsEvent } from '../exchange-types';
+import {
+  MalformedResponse,
+  type ExchangeAdapter,
+  type RestPage,
+  type RestWindow,
+  type WsEvent,
+} from '../exchange-types';
 import { trimSlash } from './binance';
 import { ascending, candleOf, epochSec, isObject, isoMs, num, parseJson } from './parse';
 
@@ -53,7 +59,7 @@ export const coinbase: ExchangeAdapter = {
     return `${trimSlash(restBase)}/products/${coinbaseProduct(symbol)}/candles?${q.toString()}`;
   },
 
-  parseRest(body: unknown): Candle[] {
+  parseRest(body: unknown): RestPage {
     if (!Array.isArray(body)) throw new MalformedResponse('coinbase candles: expected an array');
     const out: Candle[] = [];
     for (const row of body) {
@@ -63,7 +69,7 @@ export const coinbase: ExchangeAdapter = {
       if (!c) throw new MalformedResponse('coinbase candles: non-numeric field');
       out.push(c);
     }
-    return ascending(out);
+    return { candles: ascending(out) };
   },
 
   wsUrl(wsBase: string): string {
@@ -71,12 +77,15 @@ export const coinbase: ExchangeAdapter = {
   },
 
   subscribeMessages(symbol: string): string[] {
-    return [JSON.stringify({ type: 'subscribe', product_ids: [coinbaseProduct(symbol)], channels: ['matches', 'heartbeat'] })];
+    return [
+      JSON.stringify({ type: 'subscribe', product_ids: [coinbaseProduct(symbol)], channels: ['matches', 'heartbeat'] }),
+    ];
   },
 
   parseWsMessage(text: string, symbol: string): WsEvent[] {
     const msg = parseJson(text);
-    if (!isObject(msg) || typeof msg['type'] !== 'string') return [{ kind: 'malformed', reason: 'not a typed JSON object' }];
+    if (!isObject(msg) || typeof msg['type'] !== 'string')
+      return [{ kind: 'malformed', reason: 'not a typed JSON object' }];
     switch (msg['type']) {
       case 'subscriptions':
         return [{ kind: 'heartbeat' }];

@@ -6,6 +6,7 @@ import {
   MalformedResponse,
   RateLimitedResponse,
   type ExchangeAdapter,
+  type RestPage,
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
@@ -57,7 +58,7 @@ export const kraken: ExchangeAdapter = {
   closeSignal: 'next',
   restPageLimit: 720,
   restMinIntervalMs: 1000, // public endpoints: about one call per second
-  heartbeat: { intervalMs: 30_000, message: JSON.stringify({ method: 'ping' }) },
+  heartbeat: { intervalMs: 10_000, message: JSON.stringify({ method: 'ping' }) },
 
   toExchangeSymbol: krakenWsSymbol,
 
@@ -67,7 +68,7 @@ export const kraken: ExchangeAdapter = {
     return `${trimSlash(restBase)}/0/public/OHLC?${q.toString()}`;
   },
 
-  parseRest(body: unknown): Candle[] {
+  parseRest(body: unknown): RestPage {
     if (!isObject(body)) throw new MalformedResponse('kraken OHLC: expected an object');
     const errors = body['error'];
     if (Array.isArray(errors) && errors.length > 0) {
@@ -83,7 +84,7 @@ export const kraken: ExchangeAdapter = {
     const result = body['result'];
     if (!isObject(result)) throw new MalformedResponse('kraken OHLC: no result');
     const key = Object.keys(result).find((k) => k !== 'last');
-    if (key === undefined) return [];
+    if (key === undefined) return { candles: [] };
     const rows = result[key];
     if (!Array.isArray(rows)) throw new MalformedResponse('kraken OHLC: rows are not an array');
     const out: Candle[] = [];
@@ -93,7 +94,10 @@ export const kraken: ExchangeAdapter = {
       if (!c) throw new MalformedResponse('kraken OHLC: non-numeric field');
       out.push(c);
     }
-    return ascending(out);
+    const last = epochSec(result['last']);
+    return last === null || last <= 0
+      ? { candles: ascending(out) }
+      : { candles: ascending(out), confirmedThrough: last };
   },
 
   wsUrl(wsBase: string): string {
@@ -120,7 +124,8 @@ export const kraken: ExchangeAdapter = {
     }
     const channel = msg['channel'];
     if (channel === 'heartbeat' || channel === 'status') return [{ kind: 'heartbeat' }];
-    if (channel !== 'ohlc') return channel === undefined ? [{ kind: 'malformed', reason: 'no channel' }] : [{ kind: 'ignore' }];
+    if (channel !== 'ohlc')
+      return channel === undefined ? [{ kind: 'malformed', reason: 'no channel' }] : [{ kind: 'ignore' }];
     if (msg['type'] !== 'snapshot' && msg['type'] !== 'update') return [{ kind: 'malformed', reason: 'bad ohlc type' }];
     const data = msg['data'];
     if (!Array.isArray(data) || data.length === 0) return [{ kind: 'malformed', reason: 'ohlc without data' }];
@@ -130,7 +135,14 @@ export const kraken: ExchangeAdapter = {
     for (const d of data) {
       if (!isObject(d)) return [{ kind: 'malformed', reason: 'ohlc item is not an object' }];
       if (d['symbol'] !== want || d['interval'] !== interval) continue;
-      const candle = candleOf(isoMs(d['interval_begin']), num(d['open']), num(d['high']), num(d['low']), num(d['close']), num(d['volume']));
+      const candle = candleOf(
+        isoMs(d['interval_begin']),
+        num(d['open']),
+        num(d['high']),
+        num(d['low']),
+        num(d['close']),
+        num(d['volume']),
+      );
       if (!candle) return [{ kind: 'malformed', reason: 'ohlc item with missing fields' }];
       events.push({ kind: 'candle', candle });
     }

@@ -6,6 +6,7 @@ import {
   MalformedResponse,
   RateLimitedResponse,
   type ExchangeAdapter,
+  type RestPage,
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
@@ -54,7 +55,7 @@ export const okx: ExchangeAdapter = {
   closeSignal: 'flag',
   restPageLimit: 100,
   restMinIntervalMs: 110, // history-candles: 20 requests per 2 s
-  heartbeat: { intervalMs: 25_000, message: 'ping' },
+  heartbeat: { intervalMs: 10_000, message: 'ping' },
 
   toExchangeSymbol: okxInstId,
 
@@ -70,18 +71,25 @@ export const okx: ExchangeAdapter = {
     return `${trimSlash(restBase)}/api/v5/market/history-candles?${q.toString()}`;
   },
 
-  parseRest(body: unknown): Candle[] {
+  parseRest(body: unknown): RestPage {
     if (!isObject(body)) throw new MalformedResponse('okx candles: expected an object');
     const code = body['code'];
     if (code !== '0') {
       const msg = `okx: ${String(body['msg'] || code)} (code ${String(code)})`;
       if (code === '50011' || code === '50061') throw new RateLimitedResponse(msg);
-      if (code === '50001' || code === '50004' || code === '50013' || code === '50026') throw new MalformedResponse(msg);
+      if (code === '50001' || code === '50004' || code === '50013' || code === '50026')
+        throw new MalformedResponse(msg);
       throw new ExchangeRejection(msg);
     }
     const data = body['data'];
     if (!Array.isArray(data)) throw new MalformedResponse('okx candles: no data');
-    return ascending(data.map(parseRow));
+    const candles = ascending(data.map(parseRow));
+    let confirmedThrough: number | undefined;
+    for (const row of data) {
+      const t = Array.isArray(row) && row[8] === '1' ? epochMs(row[0]) : null;
+      if (t !== null && (confirmedThrough === undefined || t > confirmedThrough)) confirmedThrough = t;
+    }
+    return confirmedThrough === undefined ? { candles } : { candles, confirmedThrough };
   },
 
   wsUrl(wsBase: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshIdbFactory } from '../store/fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 import { Engine } from '../../../workers/engine';
 import { openStorage } from '../../../workers/storage';
 import type { StreamUpdate } from '../../../workers/engine-api';

@@ -181,3 +181,31 @@ describe.skipIf(!hasCandleData)('non-TA-Lib features against naive reference com
     });
   }
 });
+
+describe('RollingRank', () => {
+  it('equals a naive mid-rank over the trailing window, with replace-updates and ties', async () => {
+    const { RollingRank } = await import('../../../src/core/features/indicators/rolling-rank');
+    let a = 7;
+    const rand = (): number => {
+      a = (a * 1103515245 + 12345) % 2147483648;
+      return a / 2147483648;
+    };
+    const w = 50;
+    const k = new RollingRank(w, 10);
+    const xs: number[] = [];
+    for (let t = 0; t < 3000; t++) {
+      const pick = (): number => Math.round(rand() * 40) / 4; // many ties
+      let x = pick();
+      k.update(x, false);
+      for (let r = 0; r < 2; r++) {
+        x = pick();
+        k.update(x, true);
+      }
+      xs.push(x);
+      const win = xs.slice(Math.max(0, xs.length - w));
+      const expected =
+        win.length < 10 ? NaN : (win.filter((v) => v < x).length + win.filter((v) => v === x).length / 2) / win.length;
+      expect(k.value).toBe(expected);
+    }
+  });
+});

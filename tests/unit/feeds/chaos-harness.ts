@@ -84,7 +84,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     feed.stop();
     await sim.close();
   }
-  return { closed, openUpdates, openBehindClosed, status: feed.status(), counts: sim.counts, ms: performance.now() - t0 };
+  return {
+    closed,
+    openUpdates,
+    openBehindClosed,
+    status: feed.status(),
+    counts: sim.counts,
+    ms: performance.now() - t0,
+  };
 }
 
 /** Index of the first source candle at or after `time`. */

@@ -38,7 +38,9 @@ describe.skipIf(!hasCandleData)('shipped pattern CNN vs rules on the held-out sp
         `held-out ${p.padEnd(21)} support ${String(s.support).padStart(6)}  P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}${s.support < MIN_SUPPORT ? '  (not in macro: < 20)' : ''}`,
       );
     }
-    console.log(`held-out macro-F1 ${result.macro_f1.toFixed(4)} over ${result.macro_patterns.length} patterns, ${result.windows} windows`);
+    console.log(
+      `held-out macro-F1 ${result.macro_f1.toFixed(4)} over ${result.macro_patterns.length} patterns, ${result.windows} windows`,
+    );
 
     // The manifest reports what this test measures (same weights, same split).
     const entry = readManifestEntry(join(DEFAULT_MODEL_DIR, '..', 'manifest.json'));

@@ -8,13 +8,18 @@ import { forwardProbabilities, initWeights, toLayersModel, type CnnWeights } fro
 function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
   const normal = normalFrom(mulberry32(seed));
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => normal() * scale), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => normal() * scale),
+    shape,
+  );
 }
 
 /** Weights with non-zero biases, so every parameter matters in the comparison. */
 function weights(seed: number): CnnWeights {
   const w = initWeights(seed);
-  [...w.conv, w.dense].forEach((layer, k) => layer.bias.assign(randomTensor(layer.bias.shape, seed + 100 + k, 0.3)));
+  [...w.conv, w.hidden, w.dense].forEach((layer, k) =>
+    layer.bias.assign(randomTensor(layer.bias.shape, seed + 100 + k, 0.3)),
+  );
   return w;
 }
 
@@ -40,7 +45,18 @@ describe.each(['cpu', 'wasm'] as const)('im2col training graph vs exported conv1
     expect(diff).toBeLessThanOrEqual(1e-5);
     expect(spread).toBeGreaterThan(1e-2); // outputs vary, so the comparison means something
     const layerShapes = model.getWeights().map((t) => t.shape.join('x'));
-    expect(layerShapes).toEqual(['3x5x32', '32', '3x32x64', '64', '3x64x128', '128', '2560x15', '15']);
+    expect(layerShapes).toEqual([
+      '3x5x32',
+      '32',
+      '3x32x64',
+      '64',
+      '3x64x128',
+      '128',
+      '2560x128',
+      '128',
+      '128x15',
+      '15',
+    ]);
     model.dispose();
   });
 

@@ -115,7 +115,9 @@ describe('loadPatternCnn', () => {
 
   it('rejects a model built for another window normalisation', async () => {
     const dir = copyModel(good);
-    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { userDefinedMetadata: { pattern_cnn: { window_normalization: string } } };
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+      userDefinedMetadata: { pattern_cnn: { window_normalization: string } };
+    };
     json.userDefinedMetadata.pattern_cnn.window_normalization = 'raw-prices/v0';
     writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
     expect((await loadError(dir)).message).toMatch(/window normalisation "raw-prices\/v0"/);

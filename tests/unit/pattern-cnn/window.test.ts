@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { toColumns, type Candle } from '../../../src/core/candles/candle';
-import { buildWindows, WINDOW_CLIP, WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../../../src/core/patterns/window';
+import {
+  buildWindows,
+  OPEN_GAP_MARGIN,
+  WINDOW_CLIP,
+  WINDOW_FEATURES,
+  WINDOW_LENGTH,
+  WINDOW_SIZE,
+  writeWindow,
+} from '../../../src/core/patterns/window';
 import { simulatedCandles } from './synthetic';
 
 function scaled(candles: readonly Candle[], price: number, volume: number): Candle[] {
-  return candles.map((c) => ({ ...c, open: c.open * price, high: c.high * price, low: c.low * price, close: c.close * price, volume: c.volume * volume }));
+  return candles.map((c) => ({
+    ...c,
+    open: c.open * price,
+    high: c.high * price,
+    low: c.low * price,
+    close: c.close * price,
+    volume: c.volume * volume,
+  }));
 }
 
 describe('normalised OHLCV windows', () => {
@@ -35,7 +50,8 @@ describe('normalised OHLCV windows', () => {
     for (let t = 0; t < WINDOW_LENGTH; t++) {
       const c = candles[start + t]!;
       const row = w.subarray(t * WINDOW_FEATURES, (t + 1) * WINDOW_FEATURES);
-      expect(row[0]).toBeCloseTo((c.open - ref) / range, 5);
+      const gap = t === 0 ? 0 : Math.sign(c.open - candles[start + t - 1]!.close);
+      expect(row[0]).toBeCloseTo((c.open - ref) / range + OPEN_GAP_MARGIN * gap, 5);
       expect(row[1]).toBeCloseTo((c.high - ref) / range, 5);
       expect(row[2]).toBeCloseTo((c.low - ref) / range, 5);
       expect(row[3]).toBeCloseTo((c.close - ref) / range, 5);
@@ -45,10 +61,19 @@ describe('normalised OHLCV windows', () => {
   });
 
   it('handles flat windows and clips outliers', () => {
-    const flat: Candle[] = Array.from({ length: 20 }, (_, i) => ({ time: i, open: 5, high: 5, low: 5, close: 5, volume: 0 }));
+    const flat: Candle[] = Array.from({ length: 20 }, (_, i) => ({
+      time: i,
+      open: 5,
+      high: 5,
+      low: 5,
+      close: 5,
+      volume: 0,
+    }));
     const w = buildWindows(toColumns(flat), [19]);
     expect(Array.from(w).every((v) => v === 0)).toBe(true);
-    const spike = flat.map((c, i) => (i === 0 ? { ...c, open: 5000, high: 5000, low: 5000, close: 5000 } : { ...c, high: 5.01, low: 4.99 }));
+    const spike = flat.map((c, i) =>
+      i === 0 ? { ...c, open: 5000, high: 5000, low: 5000, close: 5000 } : { ...c, high: 5.01, low: 4.99 },
+    );
     const s = buildWindows(toColumns(spike), [19]);
     expect(s[1]).toBe(WINDOW_CLIP);
     expect(Array.from(s).every((v) => Number.isFinite(v) && Math.abs(v) <= WINDOW_CLIP)).toBe(true);

@@ -1,6 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { closeInterval, directionConfidence, interpolateConfidence, spread, volatilityScale } from '../../../src/core/models/price-calibration';
+import {
+  closeInterval,
+  directionConfidence,
+  interpolateConfidence,
+  spread,
+  volatilityScale,
+} from '../../../src/core/models/price-calibration';
 import { parsePriceEnsembleParams, PriceEnsembleLoadError } from '../../../src/core/models/price-ensemble-params';
 import { horizonTargets, parseCandleFileName } from '../../../training/ensemble/targets';
 import { ENSEMBLE_DIR, PYTHON, pythonProblem } from '../../../training/ensemble/python';
@@ -10,10 +16,14 @@ if (pyProblem && !process.env['CI']) console.warn(`SKIPPING Python calibration r
 
 /** Runs a Python snippet with training/ensemble on the path; returns its JSON stdout. */
 function python<T>(code: string, input: unknown): T {
-  const r = spawnSync(PYTHON, ['-c', `import sys, json; sys.path.insert(0, ${JSON.stringify(ENSEMBLE_DIR)})\n${code}`], {
-    input: JSON.stringify(input),
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    PYTHON,
+    ['-c', `import sys, json; sys.path.insert(0, ${JSON.stringify(ENSEMBLE_DIR)})\n${code}`],
+    {
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as T;
 }
@@ -63,57 +73,66 @@ describe('price calibration math', () => {
     expect(Number.isNaN(y[4]!)).toBe(true); // 102 -> 104 crosses the gap
     expect(y[6]).toBeCloseTo(Math.log(105 / 104), 15);
     expect(Number.isNaN(y[8]!)).toBe(true);
-    expect(parseCandleFileName('binance_BTCUSDT_15m_2023-04_2024-04.csv')).toEqual({ exchange: 'binance', symbol: 'BTCUSDT', timeframe: '15m' });
+    expect(parseCandleFileName('binance_BTCUSDT_15m_2023-04_2024-04.csv')).toEqual({
+      exchange: 'binance',
+      symbol: 'BTCUSDT',
+      timeframe: '15m',
+    });
   });
 
   it('rejects malformed price-ensemble.json with one clear line', () => {
     expect(() => parsePriceEnsembleParams({ schema: 2 })).toThrow(PriceEnsembleLoadError);
-    expect(() => parsePriceEnsembleParams({ schema: 2 })).toThrow('price-ensemble.json: unsupported schema 2 (expected 1)');
+    expect(() => parsePriceEnsembleParams({ schema: 2 })).toThrow(
+      'price-ensemble.json: unsupported schema 2 (expected 1)',
+    );
     expect(() => parsePriceEnsembleParams(null)).toThrow('price-ensemble.json: not a JSON object');
   });
 });
 
-describe.skipIf(pyProblem !== null && !process.env['CI'])('calibration: TypeScript matches training/ensemble/calibration.py', () => {
-  it('applies the fitted confidence curve like numpy.interp and fits a non-decreasing curve', () => {
-    // deterministic pseudo-random strengths and hits with a rising hit rate
-    let s = 12345;
-    const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const strength = Array.from({ length: 4000 }, () => rand() * 0.8);
-    const hit = strength.map((x) => (rand() < 0.48 + 0.2 * x ? 1 : 0));
-    const probe = Array.from({ length: 50 }, (_, i) => i * 0.02 - 0.05);
-    const out = python<{ curve: { x: number[]; p: number[] }; applied: number[]; ece: number }>(
-      `import numpy as np
+describe.skipIf(pyProblem !== null && !process.env['CI'])(
+  'calibration: TypeScript matches training/ensemble/calibration.py',
+  () => {
+    it('applies the fitted confidence curve like numpy.interp and fits a non-decreasing curve', () => {
+      // deterministic pseudo-random strengths and hits with a rising hit rate
+      let s = 12345;
+      const rand = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const strength = Array.from({ length: 4000 }, () => rand() * 0.8);
+      const hit = strength.map((x) => (rand() < 0.48 + 0.2 * x ? 1 : 0));
+      const probe = Array.from({ length: 50 }, (_, i) => i * 0.02 - 0.05);
+      const out = python<{ curve: { x: number[]; p: number[] }; applied: number[]; ece: number }>(
+        `import numpy as np
 from calibration import fit_confidence, apply_confidence, calibration_error
 d = json.load(sys.stdin)
 c = fit_confidence(np.array(d['s']), np.array(d['h']).astype(bool))
 conf = apply_confidence(np.array(d['s']), c)
 print(json.dumps({'curve': c, 'applied': apply_confidence(np.array(d['probe']), c).tolist(),
                   'ece': calibration_error(conf, np.array(d['h']).astype(bool))}))`,
-      { s: strength, h: hit, probe },
-    );
-    const { x, p } = out.curve;
-    for (let i = 1; i < x.length; i++) {
-      expect(x[i]!).toBeGreaterThan(x[i - 1]!);
-      expect(p[i]!).toBeGreaterThanOrEqual(p[i - 1]!);
-    }
-    expect(p[0]!).toBeLessThan(p[p.length - 1]!);
-    probe.forEach((v, i) => expect(interpolateConfidence(v, out.curve)).toBeCloseTo(out.applied[i]!, 14));
-    // a curve fitted in-sample is close to calibrated
-    expect(out.ece).toBeLessThan(0.03);
-  });
+        { s: strength, h: hit, probe },
+      );
+      const { x, p } = out.curve;
+      for (let i = 1; i < x.length; i++) {
+        expect(x[i]!).toBeGreaterThan(x[i - 1]!);
+        expect(p[i]!).toBeGreaterThanOrEqual(p[i - 1]!);
+      }
+      expect(p[0]!).toBeLessThan(p[p.length - 1]!);
+      probe.forEach((v, i) => expect(interpolateConfidence(v, out.curve)).toBeCloseTo(out.applied[i]!, 14));
+      // a curve fitted in-sample is close to calibrated
+      expect(out.ece).toBeLessThan(0.03);
+    });
 
-  it('conformal quantiles cover the requested share of standardized residuals', () => {
-    let s = 99;
-    const rand = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const z = Array.from({ length: 5000 }, () => Math.tan(Math.PI * (rand() - 0.5)) * 0.3 + (rand() - 0.5));
-    const q = python<{ q_lo: number; q_hi: number }>(
-      `import numpy as np
+    it('conformal quantiles cover the requested share of standardized residuals', () => {
+      let s = 99;
+      const rand = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const z = Array.from({ length: 5000 }, () => Math.tan(Math.PI * (rand() - 0.5)) * 0.3 + (rand() - 0.5));
+      const q = python<{ q_lo: number; q_hi: number }>(
+        `import numpy as np
 from calibration import fit_interval
 print(json.dumps(fit_interval(np.array(json.load(sys.stdin)))))`,
-      z,
-    );
-    const covered = z.filter((v) => v >= q.q_lo && v <= q.q_hi).length / z.length;
-    expect(covered).toBeGreaterThanOrEqual(0.8);
-    expect(covered).toBeLessThan(0.802);
-  });
-});
+        z,
+      );
+      const covered = z.filter((v) => v >= q.q_lo && v <= q.q_hi).length / z.length;
+      expect(covered).toBeGreaterThanOrEqual(0.8);
+      expect(covered).toBeLessThan(0.802);
+    });
+  },
+);

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toColumns, type Candle } from '../../../src/core/candles/candle';
 import { modelFeatureMatrix } from '../../../src/core/features/engine';
 import { main } from '../../../src/cli/main';
-import { ENSEMBLE_MEMBERS, PRICE_HORIZONS, PriceEnsembleLoadError, type PriceEnsemble } from '../../../src/core/models/price-ensemble';
+import {
+  ENSEMBLE_MEMBERS,
+  PRICE_HORIZONS,
+  PriceEnsembleLoadError,
+  type PriceEnsemble,
+} from '../../../src/core/models/price-ensemble';
 import { loadPriceEnsembleFromDir } from '../../../src/core/models/price-ensemble-node';
 import { formatCandlesCsv } from '../../../src/feeds/csv';
 import { exportFeatures, type TrainingConfig } from '../../../training/ensemble/export-features';
@@ -22,25 +27,35 @@ import { CANDLES_DIR, hasCandleData, loadCandles } from '../../helpers/data';
 const problem = pythonProblem();
 const ci = Boolean(process.env['CI']);
 const skip = !hasCandleData || (problem !== null && !ci);
-if (problem && !ci) console.warn(`SKIPPING the price-ensemble smoke pipeline: ${problem} (CI=true makes this a failure)`);
+if (problem && !ci)
+  console.warn(`SKIPPING the price-ensemble smoke pipeline: ${problem} (CI=true makes this a failure)`);
 
 const SMOKE_CONFIG = join(ENSEMBLE_DIR, 'config.smoke.json');
 
 interface Report {
-  metrics: { held_out_period: Record<string, { ic: number; rows: number }>; unseen_symbols: Record<string, { ic: number }> };
+  metrics: {
+    held_out_period: Record<string, { ic: number; rows: number }>;
+    unseen_symbols: Record<string, { ic: number }>;
+  };
 }
 
 describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX -> onnxruntime-web)', () => {
   let dir = '';
   let ensemble: PriceEnsemble;
   const work = (name: string): string => join(dir, name);
-  const report = (name: string): Report => JSON.parse(readFileSync(join(work(name), 'native', 'report.json'), 'utf8')) as Report;
+  const report = (name: string): Report =>
+    JSON.parse(readFileSync(join(work(name), 'native', 'report.json'), 'utf8')) as Report;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'candlecast-ensemble-smoke-'));
     const config = JSON.parse(readFileSync(SMOKE_CONFIG, 'utf8')) as TrainingConfig;
     exportFeatures(config, CANDLES_DIR, work('data'), () => undefined);
-    runTrainPy({ data: work('data'), config: SMOKE_CONFIG, out: join(work('main'), 'models'), work: join(work('main'), 'native') });
+    runTrainPy({
+      data: work('data'),
+      config: SMOKE_CONFIG,
+      out: join(work('main'), 'models'),
+      work: join(work('main'), 'native'),
+    });
     ensemble = await loadPriceEnsembleFromDir(join(work('main'), 'models'));
   });
 
@@ -63,7 +78,13 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
   });
 
   it('no leakage: training on shuffled targets collapses the held-out IC to ~0', () => {
-    runTrainPy({ data: work('data'), config: SMOKE_CONFIG, out: join(work('shuffled'), 'models'), work: join(work('shuffled'), 'native'), shuffleTargets: true });
+    runTrainPy({
+      data: work('data'),
+      config: SMOKE_CONFIG,
+      out: join(work('shuffled'), 'models'),
+      work: join(work('shuffled'), 'native'),
+      shuffleTargets: true,
+    });
     const m = report('shuffled').metrics.held_out_period;
     // h = 1 and 5 have ~1000 nearly independent held-out rows: |IC| of a signal-free model stays within ~3 sigma
     for (const h of ['1', '5']) {
@@ -73,7 +94,13 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
   });
 
   it('positive control: the same harness finds a planted signal (target injected as a feature)', () => {
-    runTrainPy({ data: work('data'), config: SMOKE_CONFIG, out: join(work('injected'), 'models'), work: join(work('injected'), 'native'), injectTarget: true });
+    runTrainPy({
+      data: work('data'),
+      config: SMOKE_CONFIG,
+      out: join(work('injected'), 'models'),
+      work: join(work('injected'), 'native'),
+      injectTarget: true,
+    });
     const r = report('injected');
     for (const h of ['1', '5']) {
       expect(r.metrics.held_out_period[h]!.ic, `h=${h}`).toBeGreaterThan(0.8);
@@ -93,14 +120,25 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
     writeFileSync(join(bad, 'price-ensemble.json'), JSON.stringify(params));
     const load = loadPriceEnsembleFromDir(bad);
     await expect(load).rejects.toThrow(PriceEnsembleLoadError);
-    await expect(loadPriceEnsembleFromDir(bad)).rejects.toThrow(/trained on feature schema deadbeef, but this engine's schema is [0-9a-f]{8}/);
+    await expect(loadPriceEnsembleFromDir(bad)).rejects.toThrow(
+      /trained on feature schema deadbeef, but this engine's schema is [0-9a-f]{8}/,
+    );
   });
 
   it('predictions at t do not change when candles after t change', async () => {
     const candles = loadCandles('binance_ETHUSDT_1h_2023-01_2024-01.csv', 1600);
     const t = 1400;
     const changed: Candle[] = candles.map((c, i) =>
-      i <= t ? c : { ...c, open: c.open * 1.3, high: c.high * 1.4, low: c.low * 1.2, close: c.close * 1.35, volume: c.volume * 3 },
+      i <= t
+        ? c
+        : {
+            ...c,
+            open: c.open * 1.3,
+            high: c.high * 1.4,
+            low: c.low * 1.2,
+            close: c.close * 1.35,
+            volume: c.volume * 3,
+          },
     );
     const run = async (cs: Candle[]) => {
       const cols = toColumns(cs);
@@ -110,7 +148,8 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
     const a = await run(candles);
     const b = await run(changed);
     const f = a.m.names.length;
-    for (let i = 0; i < (t + 1) * f; i++) expect(Object.is(a.m.values[i], b.m.values[i]), `feature value ${i}`).toBe(true);
+    for (let i = 0; i < (t + 1) * f; i++)
+      expect(Object.is(a.m.values[i], b.m.values[i]), `feature value ${i}`).toBe(true);
     let predicted = 0;
     for (const h of PRICE_HORIZONS) {
       for (let r = 0; r <= t; r++) {
@@ -161,8 +200,13 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
         expect(Number(cells[base + 3])).toBeCloseTo(p.upper, 9);
         expect(Number(cells[base + 4])).toBeCloseTo(p.confidence, 12);
         expect(p.lower).toBeLessThan(p.upper);
-        ENSEMBLE_MEMBERS.forEach((m, j) => expect(candles[r]!.close * Math.exp(Number(cells[base + 5 + j]))).toBeCloseTo(p.models[m], 6));
-        expect(p.return).toBeCloseTo(0.4 * Number(cells[base + 5]) + 0.4 * Number(cells[base + 6]) + 0.2 * Number(cells[base + 7]), 12);
+        ENSEMBLE_MEMBERS.forEach((m, j) =>
+          expect(candles[r]!.close * Math.exp(Number(cells[base + 5 + j]))).toBeCloseTo(p.models[m], 6),
+        );
+        expect(p.return).toBeCloseTo(
+          0.4 * Number(cells[base + 5]) + 0.4 * Number(cells[base + 6]) + 0.2 * Number(cells[base + 7]),
+          12,
+        );
       });
     }
     expect(warm).toBeGreaterThan(0);

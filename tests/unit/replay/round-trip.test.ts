@@ -6,7 +6,7 @@ import { ReplayFeed } from '../../../src/feeds/replay';
 import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-store';
 import { openCandlecastDb } from '../../../src/store/db';
 import { hasCandleData, loadCandles } from '../../helpers/data';
-import { freshIdbFactory } from '../store/fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 /** Replays `candles` at 'max' on the real event loop and resolves with the closed candles, in emitted order. */
 function replayAll(candles: readonly Candle[], timeframe: Timeframe): Promise<Candle[]> {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-store';
 import { openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
 import { syntheticCandles } from './candles';
-import { freshIdbFactory } from './fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;

@@ -6,7 +6,7 @@ import { DB_VERSION, DbOutdatedError, MIGRATIONS, openCandlecastDb, type Candlec
 import { runMigrations, type Migration, type UpgradeTransaction } from '../../../src/store/migrations';
 import { SettingsStore } from '../../../src/store/settings-store';
 import { syntheticCandles } from './candles';
-import { freshIdbFactory } from './fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const BTC = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' } as const;

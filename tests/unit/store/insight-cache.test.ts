@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
 import { InsightCache, INSIGHT_TTL_MS, type InsightCacheKey } from '../../../src/store/insight-cache';
-import { freshIdbFactory } from './fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const KEY: InsightCacheKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m', time: T0 };

@@ -3,7 +3,7 @@ import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-sto
 import { openCandlecastDb } from '../../../src/store/db';
 import { predictionDue, PredictionStore, type PredictionInput } from '../../../src/store/prediction-store';
 import { syntheticCandles } from './candles';
-import { freshIdbFactory } from './fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;

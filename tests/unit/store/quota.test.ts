@@ -5,7 +5,7 @@ import { CandleStore, type EvictionReport, type StoredSeriesKey } from '../../..
 import { openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
 import { isQuotaExceeded } from '../../../src/store/quota-guard';
 import { syntheticCandles } from './candles';
-import { freshIdbFactory } from './fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;

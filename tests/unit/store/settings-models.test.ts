@@ -5,7 +5,7 @@ import { ModelCache } from '../../../src/store/model-cache';
 import { QuotaGuard } from '../../../src/store/quota-guard';
 import { DEFAULT_SETTINGS, SettingsStore, type Settings } from '../../../src/store/settings-store';
 import { syntheticCandles } from './candles';
-import { freshIdbFactory } from './fake-idb';
+import { freshIdbFactory } from '../../helpers/fake-idb';
 
 describe('SettingsStore', () => {
   let db: CandlecastDb;

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Insight, PatternsPart } from '../../../src/core/insights/types';
 import { PATTERN_NAMES, type PatternName } from '../../../src/core/patterns/names';
-import { MarkerHistory, fanFromInsight, markerFor, toBar, toVolume } from '../../../src/ui/chart-model';
+import {
+  MarkerHistory,
+  fanFromInsight,
+  labelRecent,
+  markerFor,
+  sameInsight,
+  toBar,
+  toVolume,
+} from '../../../src/ui/chart-model';
 import { patternRows } from '../../../src/ui/pattern-rows';
 
 const T0 = Date.UTC(2024, 0, 1, 12, 0);
@@ -70,6 +78,26 @@ describe('chart model', () => {
     ]);
     expect(fan.lower.map((p) => p.value)).toEqual([100, 99, 97, 90]);
     expect(fan.upper.map((p) => p.value)).toEqual([100, 103, 107, 118]);
+  });
+
+  it('labels only the most recent markers', () => {
+    const ms = [1, 2, 3].map((t) => ({
+      time: t,
+      bias: 'neutral' as const,
+      text: `m${t}`,
+      patterns: ['doji' as const],
+    }));
+    expect(labelRecent(ms, 2).map((m) => m.text)).toEqual(['', 'm2', 'm3']);
+    expect(labelRecent(ms, 5).map((m) => m.text)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('tells a repeated insight from a new one', () => {
+    const a = insight(T0, patterns());
+    expect(sameInsight(a, structuredClone(a))).toBe(true);
+    expect(sameInsight(a, null)).toBe(false);
+    expect(sameInsight(a, { ...a, current_price: 101 })).toBe(false);
+    expect(sameInsight(a, { ...a, time: T0 + 60_000 })).toBe(false);
+    expect(sameInsight(a, { ...a, computed_ms: 2 })).toBe(false);
   });
 
   it('no predictions, no fan', () => {

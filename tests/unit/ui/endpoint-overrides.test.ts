@@ -10,7 +10,16 @@ describe('isLoopbackHost', () => {
     }
   });
   it('rejects everything else, including look-alikes', () => {
-    for (const host of ['128.0.0.1', '10.0.0.1', '127.0.0.1.evil.com', 'localhost.evil.com', '127.0.0.256', '[::2]', '0.0.0.0', 'api.binance.com']) {
+    for (const host of [
+      '128.0.0.1',
+      '10.0.0.1',
+      '127.0.0.1.evil.com',
+      'localhost.evil.com',
+      '127.0.0.256',
+      '[::2]',
+      '0.0.0.0',
+      'api.binance.com',
+    ]) {
       expect(isLoopbackHost(host), host).toBe(false);
     }
   });
@@ -19,7 +28,10 @@ describe('isLoopbackHost', () => {
 describe('endpointOverridesFromUrl', () => {
   it('honours loopback REST and websocket endpoints', () => {
     const r = endpointOverridesFromUrl(page('?rest=http://127.0.0.1:8123/api/&ws=ws://localhost:8124/ws'));
-    expect(r).toEqual({ overrides: { restUrl: 'http://127.0.0.1:8123/api', wsUrl: 'ws://localhost:8124/ws' }, rejected: [] });
+    expect(r).toEqual({
+      overrides: { restUrl: 'http://127.0.0.1:8123/api', wsUrl: 'ws://localhost:8124/ws' },
+      rejected: [],
+    });
   });
   it('accepts IPv6 loopback', () => {
     const r = endpointOverridesFromUrl(page('?rest=http://[::1]:9000'));

@@ -26,7 +26,16 @@ describe('format', () => {
     expect(priceDigits(0)).toBe(2);
   });
   it('empty values are a dash, never a number', () => {
-    for (const f of [formatPrice, formatPercent, formatLogReturn, formatCorrelation, formatMs, formatCount, formatAge, formatTime]) {
+    for (const f of [
+      formatPrice,
+      formatPercent,
+      formatLogReturn,
+      formatCorrelation,
+      formatMs,
+      formatCount,
+      formatAge,
+      formatTime,
+    ]) {
       expect(f(null)).toBe(EMPTY);
       expect(f(Number.NaN)).toBe(EMPTY);
     }

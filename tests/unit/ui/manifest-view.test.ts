@@ -16,8 +16,22 @@ describe('modelCards', () => {
           version: 'pe-2',
           metrics: {
             held_out_period: {
-              '15': { rows: 10, ic: 0.02, hit_rate: 0.51, coverage_80: 0.8, mae_ratio_vs_random_walk: 1.01, calibration_error: 0.02 },
-              '1': { rows: 12, ic: 0.05, hit_rate: 0.53, coverage_80: 0.79, mae_ratio_vs_random_walk: 0.99, calibration_error: 'x' },
+              '15': {
+                rows: 10,
+                ic: 0.02,
+                hit_rate: 0.51,
+                coverage_80: 0.8,
+                mae_ratio_vs_random_walk: 1.01,
+                calibration_error: 0.02,
+              },
+              '1': {
+                rows: 12,
+                ic: 0.05,
+                hit_rate: 0.53,
+                coverage_80: 0.79,
+                mae_ratio_vs_random_walk: 0.99,
+                calibration_error: 'x',
+              },
             },
           },
         },

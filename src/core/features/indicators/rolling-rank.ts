@@ -1,8 +1,9 @@
 /**
  * Percentile (mid-)rank of the newest value within the trailing `window` values (itself included):
- * (#less + #equal / 2) / count. Keeps the window sorted: binary search plus one memmove per update,
- * O(log w + w) with w fixed. Replace-safe: a replace removes the value this candle inserted and inserts
- * the new one (the value that left the window stays removed).
+ * (#less + #equal / 2) / count. Keeps the window sorted: binary searches plus one memmove of the
+ * elements between the leaving and the entering value, O(log w + w) worst case with w fixed (usually a
+ * few elements). Replace-safe: a replace swaps the value this candle inserted for the new one (the value
+ * that left the window stays removed).
  */
 export class RollingRank {
   readonly window: number;
@@ -24,14 +25,13 @@ export class RollingRank {
     const w = this.window;
     if (replace) {
       const t = this.count - 1;
-      this.remove(this.vals[t % w]!);
+      this.swap(this.vals[t % w]!, x);
       this.vals[t % w] = x;
-      this.insert(x);
     } else {
       const t = this.count++;
-      if (t >= w) this.remove(this.vals[t % w]!);
+      if (t >= w) this.swap(this.vals[t % w]!, x);
+      else this.insert(x);
       this.vals[t % w] = x;
-      this.insert(x);
     }
     if (this.size < this.minCount) return (this.value = NaN);
     const less = this.lowerBound(x);
@@ -70,9 +70,17 @@ export class RollingRank {
     this.size++;
   }
 
-  private remove(x: number): void {
-    const i = this.lowerBound(x);
-    this.sorted.copyWithin(i, i + 1, this.size);
-    this.size--;
+  /** Replaces one element equal to `old` by `x`, moving only the elements between their positions. */
+  private swap(old: number, x: number): void {
+    const s = this.sorted;
+    const i = this.lowerBound(old);
+    const j = this.upperBound(x);
+    if (x >= old) {
+      s.copyWithin(i, i + 1, j);
+      s[j - 1] = x;
+    } else {
+      s.copyWithin(j + 1, j, i);
+      s[j] = x;
+    }
   }
 }

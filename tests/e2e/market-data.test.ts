@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { hasChromium, launchChromium } from '../helpers/browser';
+import { startPreview } from '../helpers/preview-server';
+import { hasCandleData, loadCandles } from '../helpers/data';
+import { ExchangeSimulator } from '../sim/server';
+import type { Candle } from '../../src/core/candles/candle';
+import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
+
+interface PageApi {
+  engine: {
+    getStatus(): Promise<EngineStatus>;
+    replay(s: string, tf: string, ex: string, speed: string, cb: unknown): Promise<{ id: number; total: number }>;
+  };
+  proxy<T>(fn: T): T;
+}
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+async function feedOf(page: Page): Promise<FeedInfo | undefined> {
+  await page.waitForFunction(() => 'candlecast' in globalThis);
+  const status = await page.evaluate(() => (globalThis as unknown as { candlecast: PageApi }).candlecast.engine.getStatus());
+  return status.feeds.find((f) => f.exchange === 'binance' && f.symbol === 'BTCUSDT' && f.timeframe === '1m');
+}
+
+async function waitForFeed(page: Page, test: (f: FeedInfo) => boolean, timeoutMs = 30_000): Promise<FeedInfo> {
+  const until = Date.now() + timeoutMs;
+  let last: FeedInfo | undefined;
+  while (Date.now() < until) {
+    last = await feedOf(page);
+    if (last && test(last)) return last;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`feed never reached the expected state; last: ${JSON.stringify(last)}`);
+}
+
+/** Every candle the app stored for binance BTCUSDT 1m, read from the page's IndexedDB. */
+function storedCandles(page: Page): Promise<Candle[]> {
+  return page.evaluate(
+    () =>
+      new Promise<Candle[]>((resolve, reject) => {
+        const open = indexedDB.open('candlecast');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('candles').objectStore('candles').getAll();
+          request.onerror = () => reject(request.error);
+          request.onsuccess = () => {
+            const rows = request.result as Array<Candle & { exchange: string; symbol: string; timeframe: string }>;
+            resolve(
+              rows
+                .filter((r) => r.exchange === 'binance' && r.symbol === 'BTCUSDT' && r.timeframe === '1m')
+                .map(({ time, open, high, low, close, volume }) => ({ time, open, high, low, close, volume })),
+            );
+            db.close();
+          };
+        };
+      }),
+  );
+}
+
+describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against the local Binance simulator', () => {
+  let server: PreviewServer;
+  let url: string;
+  let sim: ExchangeSimulator;
+  let source: Candle[];
+  let appUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    ({ server, url } = await startPreview());
+    source = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv', 3000);
+    sim = new ExchangeSimulator({
+      exchange: 'binance',
+      candles: source,
+      symbol: 'BTCUSDT',
+      timeframe: '1m',
+      startIndex: 1200,
+      candlesPerSecond: 40,
+      faults: { kinds: ['disconnect', 'garbage', 'duplicate', 'out-of-order'], everyCandles: 150 },
+    });
+    const { restUrl, wsUrl } = await sim.listen();
+    appUrl = `${url}/?exchange=binance&symbol=BTCUSDT&tf=1m&rest=${encodeURIComponent(restUrl)}&ws=${encodeURIComponent(wsUrl)}`;
+    browser = await launchChromium();
+    context = await browser.newContext();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await sim?.close();
+    await server?.close();
+  });
+
+  it('streams live candles with faults, two pages store each candle exactly once', async () => {
+    const first = await context.newPage();
+    const errorsFirst = watchErrors(first);
+    await first.goto(appUrl);
+    await waitForFeed(first, (f) => f.source === 'live' && f.candles >= 1300);
+    const second = await context.newPage();
+    const errorsSecond = watchErrors(second);
+    await second.goto(appUrl);
+    await waitForFeed(second, (f) => f.source === 'live' && f.candles >= 1400);
+    await first.waitForTimeout(2000);
+
+    const stored = await storedCandles(first);
+    expect(stored.length).toBeGreaterThan(1000);
+    const times = stored.map((c) => c.time);
+    expect(new Set(times).size).toBe(times.length);
+    // Exactly the source candles over the stored span: none missing, none altered.
+    const startIndex = source.findIndex((c) => c.time === stored[0]!.time);
+    expect(startIndex).toBeGreaterThanOrEqual(0);
+    expect(stored).toEqual(source.slice(startIndex, startIndex + stored.length));
+    expect(errorsFirst.filter((e) => !e.includes('WebSocket'))).toEqual([]);
+    expect(errorsSecond.filter((e) => !e.includes('WebSocket'))).toEqual([]);
+    await second.close();
+    await first.close();
+  });
+
+  it('reloads offline from the service worker, shows the cached candles and replays them', async () => {
+    const page = await context.newPage();
+    await page.goto(appUrl);
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
+    const stored = await storedCandles(page);
+    await page.close();
+
+    await context.setOffline(true);
+    const offline = await context.newPage();
+    await offline.goto(appUrl);
+    const feed = await waitForFeed(offline, (f) => f.source === 'cache' && f.candles >= Math.min(stored.length, 1000));
+    expect(feed.source).toBe('cache');
+    await offline.waitForFunction(
+      (n) => Number(document.querySelector('.chart')?.getAttribute('data-candle-count') ?? 0) >= n,
+      Math.min(stored.length, 1000),
+    );
+    const replayed = await offline.evaluate(async () => {
+      const { engine, proxy } = (globalThis as unknown as { candlecast: PageApi }).candlecast;
+      let closes = 0;
+      const state = await engine.replay(
+        'BTCUSDT',
+        '1m',
+        'binance',
+        'max',
+        proxy((u: { closed: boolean }) => {
+          if (u.closed) closes++;
+        }),
+      );
+      const until = Date.now() + 20_000;
+      while (closes < state.total && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      return { closes, total: state.total };
+    });
+    expect(replayed.total).toBeGreaterThanOrEqual(stored.length);
+    expect(replayed.closes).toBe(replayed.total);
+    await context.setOffline(false);
+    await offline.close();
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { Insight } from '../../../src/core/insights/types';
+import type { StreamUpdate } from '../../../workers/engine-api';
+import { applyUpdate, emptyRow, parseWatchList, WATCH_LIMIT } from '../../../src/ui/watchlist';
+
+const update = (close: number, insight: Partial<Insight> | null): StreamUpdate => ({
+  key: { exchange: 'simulated', symbol: 'ETHUSDT', timeframe: '1m' },
+  candle: { time: 0, open: 100, high: 110, low: 90, close, volume: 1 },
+  closed: false,
+  source: 'simulated',
+  insight: insight as Insight | null,
+});
+
+describe('watchlist', () => {
+  it('takes price, candle move, confidence and the most confident signal from updates', () => {
+    const signals = [
+      { type: 'BUY' as const, source: 'a', reason: 'r', confidence: 0.55 },
+      { type: 'SELL' as const, source: 'b', reason: 'r', confidence: 0.6 },
+    ];
+    const row = applyUpdate(emptyRow('ETHUSDT'), update(105, { confidence: 0.57, signals }));
+    expect(row).toEqual({ symbol: 'ETHUSDT', price: 105, candleMove: 105 / 100 - 1, confidence: 0.57, signal: 'SELL' });
+    const next = applyUpdate(row, update(99, null));
+    expect(next).toEqual({ ...row, price: 99, candleMove: 99 / 100 - 1 });
+    expect(applyUpdate(row, update(99, { confidence: null, signals: [] })).signal).toBeNull();
+  });
+  it('parses the watch parameter', () => {
+    expect(parseWatchList('ethusdt, SOL/USDT,ETHUSDT,,')).toEqual(['ETHUSDT', 'SOLUSDT']);
+    expect(parseWatchList(null)).toEqual([]);
+    expect(parseWatchList(Array.from({ length: 20 }, (_, i) => `S${i}USDT`).join(','))).toHaveLength(WATCH_LIMIT);
+  });
+});
