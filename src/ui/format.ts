@@ -66,7 +66,7 @@ export function formatCount(value: number | null | undefined): string {
   return fixed(0).format(value);
 }
 
-/** A span of time in the largest whole unit: 90_000 -> "1.5 min", 3_600_000 -> "1 h". */
+/** A span of time in the largest unit that divides it: 3_600_000 -> "1 h", 4_500_000 -> "75 min", 250 -> "250 ms". */
 export function formatDuration(ms: number): string {
   const units: Array<[number, string]> = [
     [7 * 86_400_000, 'w'],
@@ -76,10 +76,10 @@ export function formatDuration(ms: number): string {
     [1000, 's'],
   ];
   for (const [size, name] of units) {
-    if (Math.abs(ms) >= size) {
-      const n = ms / size;
-      return `${Number.isInteger(n) ? n : fixed(1).format(n)} ${name}`;
-    }
+    if (Math.abs(ms) >= size && ms % size === 0) return `${ms / size} ${name}`;
+  }
+  for (const [size, name] of units) {
+    if (Math.abs(ms) >= size) return `${fixed(1).format(ms / size)} ${name}`;
   }
   return `${Math.round(ms)} ms`;
 }

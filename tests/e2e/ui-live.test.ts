@@ -6,6 +6,7 @@ import { hasCandleData, loadCandles } from '../helpers/data';
 import { startPreview } from '../helpers/preview-server';
 import { ExchangeSimulator } from '../sim/server';
 import type { Insight } from '../../src/core/insights/types';
+import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
 import { formatPercent, formatPrice } from '../../src/ui/format';
 
 /**
@@ -14,7 +15,12 @@ import { formatPercent, formatPrice } from '../../src/ui/format';
  * engine's numbers within 10 s.
  */
 interface Hooks {
-  candlecast: { engine: { getInsights(symbol: string, tf: string, exchange: string): Promise<Insight | null> } };
+  candlecast: {
+    engine: {
+      getInsights(symbol: string, tf: string, exchange: string): Promise<Insight | null>;
+      getStatus(): Promise<EngineStatus>;
+    };
+  };
 }
 
 function watchErrors(page: Page): string[] {
@@ -65,11 +71,20 @@ describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange s
     });
     const t0 = Date.now();
     await page.goto(`${url}/?${query}`);
+    // The feed must be live from the simulator (its `detail` says why not, e.g. a REST failure).
+    await page.waitForFunction(() => 'candlecast' in globalThis);
+    let feed: FeedInfo | undefined;
+    while (Date.now() - t0 < 10_000) {
+      feed = (await page.evaluate(() => (globalThis as unknown as Hooks).candlecast.engine.getStatus())).feeds[0];
+      if (feed?.source === 'live' && feed.state === 'live') break;
+      await page.waitForTimeout(200);
+    }
+    expect(feed).toMatchObject({ exchange: 'binance', source: 'live', state: 'live', detail: null });
     await page.waitForFunction(() => document.querySelector('.ai')?.getAttribute('data-insight-time'), undefined, {
-      timeout: 10_000,
+      timeout: Math.max(1, 10_000 - (Date.now() - t0)),
     });
     expect(Date.now() - t0).toBeLessThan(10_000);
-    await page.waitForSelector('.status[data-mode="live"]', { timeout: 10_000 });
+    await page.waitForSelector('.status[data-mode="live"]');
     expect(await page.locator('.badge.sim').count()).toBe(0);
     expect(Number(await page.locator('.chart').getAttribute('data-candle-count'))).toBeGreaterThanOrEqual(1000);
     expect(sim.restRequests).toBeGreaterThan(0);

@@ -323,6 +323,28 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     await page.close();
   });
 
+  it('drag and drop: takes the dropped file, guesses symbol and timeframe, shows the engine’s error for a bad file', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    await openSimulated(page, url);
+    const transfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['time,open,high,low,close,volume\n1700000000000,1,2,0.5,x,3\n'], 'ethusdt_5m.csv'));
+      return dt;
+    });
+    await page.dispatchEvent('label.drop', 'drop', { dataTransfer: transfer });
+    await expect(page.locator('#import-symbol').inputValue()).resolves.toBe('ETHUSDT');
+    await expect(page.locator('label.drop').textContent()).resolves.toContain('ethusdt_5m.csv');
+    await page.click('button:has-text("Import and replay")');
+    const alert = page.locator('.card [role="alert"]');
+    await alert.waitFor();
+    // The engine's one-line CSV error, shown as it is; nothing was imported.
+    expect(await alert.textContent()).toMatch(/ethusdt_5m\.csv/);
+    expect(new URL(page.url()).searchParams.get('exchange')).toBe('simulated');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.skipIf(!hasCandleData)('imports a CSV by file picker and replays it with pause, speed and seek', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
@@ -339,6 +361,15 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     await expect(page.locator('[role="status"]:has-text("Imported")').textContent()).resolves.toContain('600 candles');
     expect(new URL(page.url()).searchParams.get('exchange')).toBe('import');
     await page.waitForFunction(() => Number(document.querySelector('.chart')?.getAttribute('data-candle-count')) > 0);
+
+    // Pause holds the chart still; play resumes.
+    await page.click('button:text-is("Pause")');
+    await page.waitForSelector('span.state[data-state="paused"]');
+    const held = await page.locator('.chart').getAttribute('data-candle-count');
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.chart').getAttribute('data-candle-count')).toBe(held);
+    await page.click('button:text-is("Play")');
+    await page.waitForSelector('span.state[data-state="playing"]');
 
     await page.click('.speeds button:has-text("Max")');
     await page.waitForSelector('span.state[data-state="ended"]', { timeout: 30_000 });

@@ -63,7 +63,7 @@ export const TRAIN_CONFIG = {
   /** Train on mirror images of the training candles as well (see dataset.ts). */
   mirrorAugment: true,
   batchSize: 256,
-  steps: 8000,
+  steps: 16000,
   /** Adam with linear warm-up then cosine decay from peak to final. */
   learningRate: { peak: 2e-3, final: 5e-5, warmupSteps: 200 },
   /**

@@ -217,56 +217,70 @@ export async function loadPatternCnn(
     throw new PatternCnnLoadError(oneLine(err), { cause: err });
   }
   const { metadata } = validateArtifacts(artifacts);
+  const order = options.backends ?? CNN_BACKENDS;
   const skipped: Partial<Record<CnnBackend, string>> = {};
   const probe = new Float32Array(WINDOW_SIZE);
-  for (const name of options.backends ?? CNN_BACKENDS) {
-    let model: tf.LayersModel | undefined;
-    try {
-      await useBackend(name);
-      model = await tf.loadLayersModel({ load: async () => artifacts });
-      const inShape = model.inputs[0]?.shape;
-      const outShape = model.outputs[0]?.shape;
-      if (
-        inShape?.join(',') !== `,${WINDOW_LENGTH},${WINDOW_FEATURES}` ||
-        outShape?.join(',') !== `,${PATTERN_NAMES.length}`
-      ) {
-        model.dispose();
-        throw new PatternCnnLoadError(
-          `model maps [${inShape?.join(',')}] -> [${outShape?.join(',')}], expected [,${WINDOW_LENGTH},${WINDOW_FEATURES}] -> [,${PATTERN_NAMES.length}]`,
-        );
-      }
-      const check = await runModel(model, probe, 1);
-      if (check.length !== PATTERN_NAMES.length || !check.every((v) => Number.isFinite(v)))
-        throw new Error(`${name} backend gave non-finite outputs`);
-    } catch (err) {
-      model?.dispose();
-      if (err instanceof PatternCnnLoadError) throw err;
-      skipped[name] = oneLine(err);
-      continue;
-    }
-    const loaded = model;
-    const thresholds = Object.fromEntries(PATTERN_NAMES.map((p) => [p, metadata.thresholds[p]!])) as Record<
-      PatternName,
-      number
-    >;
-    return {
-      backend: name,
-      version: metadata.version,
-      metadata,
-      thresholds,
-      skippedBackends: skipped,
-      predict: async (windows, batch) => {
-        if (!Number.isInteger(batch) || batch < 1 || windows.length !== batch * WINDOW_SIZE) {
-          throw new RangeError(`predict: ${windows.length} values do not hold ${batch} windows of ${WINDOW_SIZE}`);
+
+  /** Loads the model on the first backend from order[from] on that initialises and runs it. */
+  async function activate(from: number): Promise<{ model: tf.LayersModel; index: number }> {
+    for (let index = from; index < order.length; index++) {
+      const name = order[index]!;
+      let model: tf.LayersModel | undefined;
+      try {
+        await useBackend(name);
+        model = await tf.loadLayersModel({ load: async () => artifacts });
+        const inShape = model.inputs[0]?.shape?.join(',');
+        const outShape = model.outputs[0]?.shape?.join(',');
+        if (inShape !== `,${WINDOW_LENGTH},${WINDOW_FEATURES}` || outShape !== `,${PATTERN_NAMES.length}`) {
+          throw new PatternCnnLoadError(
+            `model maps [${inShape}] -> [${outShape}], expected [,${WINDOW_LENGTH},${WINDOW_FEATURES}] -> [,${PATTERN_NAMES.length}]`,
+          );
         }
-        return runModel(loaded, windows, batch);
-      },
-      dispose: () => loaded.dispose(),
-    };
+        const check = await runModel(model, probe, 1);
+        if (check.length !== PATTERN_NAMES.length || !check.every((v) => Number.isFinite(v))) {
+          throw new Error(`${name} backend gave non-finite outputs`);
+        }
+        return { model, index };
+      } catch (err) {
+        model?.dispose();
+        if (err instanceof PatternCnnLoadError) throw err;
+        skipped[name] = oneLine(err);
+      }
+    }
+    throw new PatternCnnLoadError(
+      `no tfjs backend could run the model (${Object.entries(skipped)
+        .map(([b, why]) => `${b}: ${why}`)
+        .join('; ')})`,
+    );
   }
-  throw new PatternCnnLoadError(
-    `no tfjs backend could run the model (${Object.entries(skipped)
-      .map(([b, why]) => `${b}: ${why}`)
-      .join('; ')})`,
-  );
+
+  let active = await activate(0);
+  const thresholds = Object.fromEntries(PATTERN_NAMES.map((p) => [p, metadata.thresholds[p]!])) as Record<
+    PatternName,
+    number
+  >;
+  return {
+    get backend() {
+      return order[active.index]!;
+    },
+    version: metadata.version,
+    metadata,
+    thresholds,
+    skippedBackends: skipped,
+    predict: async (windows, batch) => {
+      if (!Number.isInteger(batch) || batch < 1 || windows.length !== batch * WINDOW_SIZE) {
+        throw new RangeError(`predict: ${windows.length} values do not hold ${batch} windows of ${WINDOW_SIZE}`);
+      }
+      try {
+        return await runModel(active.model, windows, batch);
+      } catch (err) {
+        // The backend failed at run time (e.g. a lost GPU device): fall back to the next one and retry once.
+        skipped[order[active.index]!] = oneLine(err);
+        active.model.dispose();
+        active = await activate(active.index + 1);
+        return runModel(active.model, windows, batch);
+      }
+    },
+    dispose: () => active.model.dispose(),
+  };
 }

@@ -57,7 +57,10 @@ describe('format', () => {
   });
   it('durations, ages and times', () => {
     expect(formatDuration(60_000)).toBe('1 min');
-    expect(formatDuration(90_000)).toBe('1.5 min');
+    expect(formatDuration(90_000)).toBe('90 s');
+    expect(formatDuration(15 * 5 * 60_000)).toBe('75 min');
+    expect(formatDuration(60 * 86_400_000)).toBe('60 d');
+    expect(formatDuration(1500)).toBe('1.5 s');
     expect(formatDuration(3_600_000)).toBe('1 h');
     expect(formatDuration(15 * 3_600_000)).toBe('15 h');
     expect(formatDuration(86_400_000 * 7)).toBe('1 w');
