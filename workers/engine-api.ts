@@ -126,7 +126,7 @@ export interface EngineApi {
   /** The shipped models' manifest (versions, training data, hold-out metrics), or null when it could not load. */
   getModelManifest(): Promise<unknown>;
   /** Symbols tradable on an exchange (cached; a short built-in list when offline). */
-  listSymbols(exchange: string): Promise<string[]>;
+  listSymbols(exchange: string, options?: SubscribeOptions): Promise<string[]>;
 
   /** Parses CSV text (SPEC §6 formats), stores it under exchange "import"; throws a one-line error on bad input. */
   importCandles(name: string, csvText: string, symbol: string, timeframe: Timeframe): Promise<ImportResult>;

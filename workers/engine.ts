@@ -31,7 +31,7 @@ import type {
   TrackRecord,
   WebGpuInfo,
 } from './engine-api';
-import { startLiveStream } from './live-source';
+import { CACHED_HISTORY, startLiveStream } from './live-source';
 import { fetchManifest, loadBrowserModels } from './models';
 import { ReplaySession } from './replay-session';
 import { openStorage, type EngineStorage } from './storage';
@@ -319,6 +319,8 @@ export class Engine implements EngineApi {
           stream.detail = `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`;
         },
       });
+    } else if (key.exchange === IMPORT_EXCHANGE) {
+      await this.startStored(stream);
     } else {
       this.startSimulated(stream);
     }
@@ -326,7 +328,6 @@ export class Engine implements EngineApi {
   }
 
   private startSimulated(stream: Stream): void {
-    stream.state = 'simulated';
     stream.reset(this.models);
     stream.attach(
       new SimulatedFeed(
@@ -335,6 +336,24 @@ export class Engine implements EngineApi {
       ),
       'simulated',
     );
+    // After attach: stopping the previous (live) feed reports its own final state.
+    stream.state = 'simulated';
+  }
+
+  /** A stored series (an import) served as it is: its candles, source "cache", nothing live. */
+  private async startStored(stream: Stream): Promise<void> {
+    const key = stream.key;
+    const candles =
+      this.memoryImports.get(streamId(key)) ??
+      (this.storage ? await this.storage.candles.latest(key, CACHED_HISTORY) : []);
+    if (candles.length === 0) {
+      this.startSimulated(stream);
+      stream.detail = `no stored candles for ${key.exchange} ${key.symbol} ${key.timeframe}: simulated market`;
+      return;
+    }
+    stream.source = 'cache';
+    stream.state = 'cache';
+    for (const candle of candles) stream.apply({ candle, closed: true });
   }
 
   /** Persists closed live candles, caches insights, and records predictions and their scores. */

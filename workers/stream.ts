@@ -59,8 +59,15 @@ export class Stream {
     this.pipeline = new InsightPipeline(key, models);
   }
 
+  /** Switches to newly loaded models and recomputes the current Insight, so its model_status is current. */
   setModels(models: PipelineModels): void {
     this.pipeline.setModels(models);
+    if (this.candles.length === 0) return;
+    void this.idle().then(async () => {
+      await this.computeInsight(false);
+      const last = this.candles.last();
+      if (last) this.push(last, last.time <= this.lastClosedTime);
+    });
   }
 
   attach(feed: CandleSource, source: StreamSource): void {

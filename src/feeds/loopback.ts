@@ -1,5 +1,12 @@
-/** Hosts that stay on this machine: endpoint overrides are honoured only for these (local simulators). */
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
+
+/** True for 127.0.0.0/8, localhost and [::1]: the only hosts an endpoint override may point at. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (LOOPBACK_NAMES.has(host)) return true;
+  const parts = host.split('.');
+  return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
 
 /** True when `raw` parses as an http(s)/ws(s) URL whose host is a loopback address. */
 export function isLoopbackUrl(raw: string): boolean {
@@ -9,6 +16,5 @@ export function isLoopbackUrl(raw: string): boolean {
   } catch {
     return false;
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) return false;
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127(?:\.\d{1,3}){3}$/.test(url.hostname);
+  return ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && isLoopbackHost(url.hostname);
 }

@@ -1,3 +1,7 @@
+import { isLoopbackHost } from '../feeds/loopback';
+
+export { isLoopbackHost };
+
 /** REST and websocket endpoints that replace an exchange's public ones (for local exchange simulators). */
 export interface EndpointOverrides {
   restUrl?: string;
@@ -8,16 +12,6 @@ export interface EndpointOverrideResult {
   overrides: EndpointOverrides;
   /** One line per `?rest=` / `?ws=` value that was ignored, saying why. */
   rejected: string[];
-}
-
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
-
-/** True for 127.0.0.0/8, localhost and [::1]: the only hosts an endpoint override may point at. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (LOOPBACK_NAMES.has(host)) return true;
-  const parts = host.split('.');
-  return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 function check(raw: string, param: string, protocols: readonly string[]): { url?: string; problem?: string } {

@@ -1,4 +1,4 @@
-import { wrap, type Remote } from 'comlink';
+import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../../workers/engine-api';
 import { clearPanelLatencies, panelLatencies } from './perf';
 
@@ -7,6 +7,8 @@ let engine: Remote<EngineApi> | null = null;
 /** What the page exposes on `globalThis.candlecast` for end-to-end tests, the bench and power users' devtools. */
 export interface PageHooks {
   engine: Remote<EngineApi>;
+  /** comlink's proxy(), to pass callbacks (subscribe, replay) to the engine from devtools or tests. */
+  proxy: typeof proxy;
   perf: { panelLatencies: () => number[]; clear: () => void };
 }
 
@@ -18,7 +20,7 @@ export function getEngine(): Remote<EngineApi> {
       name: 'candlecast-engine',
     });
     engine = wrap<EngineApi>(worker);
-    const hooks: PageHooks = { engine, perf: { panelLatencies, clear: clearPanelLatencies } };
+    const hooks: PageHooks = { engine, proxy, perf: { panelLatencies, clear: clearPanelLatencies } };
     (globalThis as { candlecast?: PageHooks }).candlecast = hooks;
   }
   return engine;
