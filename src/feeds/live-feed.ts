@@ -112,6 +112,7 @@ export class LiveFeed {
   private readonly restMinIntervalMs: number;
   private readonly restTimeoutMs: number;
   private readonly maxConnectionMs: number | null;
+  private readonly backfillFrom: number | undefined;
   private readonly st: FeedStatus;
 
   private lastClosed: number | null = null;
@@ -186,8 +187,6 @@ export class LiveFeed {
       lastError: null,
     };
   }
-
-  private readonly backfillFrom: number | undefined;
 
   start(): void {
     if (!this.stopped) return;
@@ -554,20 +553,28 @@ export class LiveFeed {
         confirmedThrough = page.confirmedThrough;
       }
       let newest = rows.length > 0 ? rows[rows.length - 1]!.time : Number.NEGATIVE_INFINITY;
+      let added = 0;
       for (const c of page.candles) {
         if (cursor !== undefined && c.time < cursor) continue;
         if (c.time <= newest) continue;
         rows.push(c);
         newest = c.time;
+        added++;
       }
       if (cursor === undefined || window.to === undefined) break; // latest page only
       const windowEnd = window.to;
-      if (bound !== null && windowEnd + this.tfMs < bound) {
-        cursor = Math.max(windowEnd, newest) + this.tfMs; // must reach the stream's candle
-        continue;
+      if (added === 0) {
+        // Nothing in this window: a hole at the exchange. Step over it only while the stream's candle is ahead.
+        if (bound !== null && windowEnd + this.tfMs < bound) {
+          cursor = windowEnd + this.tfMs;
+          continue;
+        }
+        break;
       }
-      if (newest >= windowEnd) {
-        cursor = newest + this.tfMs; // the page was full: there may be more
+      // Continue right after the newest row (a server may cap pages below our window) while the stream's candle
+      // is still ahead, or while the page came back full.
+      if ((bound !== null && newest < bound) || newest >= windowEnd || added >= this.adapter.restPageLimit) {
+        cursor = newest + this.tfMs;
         continue;
       }
       break;
@@ -624,8 +631,9 @@ export class LiveFeed {
           return null;
         case 'rate-limited': {
           this.st.rateLimited++;
-          const delay = out.retryAfterMs ?? backoffDelay(attempt++, this.backoff, this.random);
-          this.st.retryAfterMs = delay;
+          // The server's Retry-After, but never less than our own backoff (a "Retry-After: 0" must not spin).
+          const delay = Math.max(out.retryAfterMs ?? 0, backoffDelay(attempt++, this.backoff, this.random));
+          this.st.retryAfterMs = out.retryAfterMs ?? delay;
           this.st.lastError = `${out.reason}; retrying in ${Math.round(delay)} ms`;
           this.emitStatus();
           await this.sleep(delay);

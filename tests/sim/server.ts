@@ -7,7 +7,7 @@ import type { Candle } from '../../src/core/candles/candle';
 import { isTimeframe, TIMEFRAMES, timeframeMs, type Timeframe } from '../../src/core/candles/timeframe';
 import type { ExchangeId } from '../../src/feeds/exchange-types';
 import { parseCandlesCsv } from '../../src/feeds/csv';
-import { PROTOCOLS, type Market, type SimConnState, type SimProtocol } from './protocols';
+import { PROTOCOLS, type Market, type RestAnswer, type SimConnState, type SimProtocol } from './protocols';
 import { Replay, type ReplayStep } from './replay';
 
 export const FAULT_KINDS = [
@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   startOnSubscribe?: boolean;
   /** Inject faults automatically: one of `kinds` (round robin) every `everyCandles` candles. */
   faults?: { kinds: readonly FaultKind[]; everyCandles: number };
+  /** Cap REST answers below the exchange's own page limit (servers that answer fewer rows than asked). */
+  maxRestRows?: number;
   /** Seconds sent in Retry-After with 429 / 418. Default 1. */
   retryAfterSec?: number;
   port?: number;
@@ -79,6 +81,7 @@ export class ExchangeSimulator {
   private nextFault = 0;
   private lastFaultCandle = 0;
   private port = 0;
+  private readonly requestedPort: number;
   private lastRestFaulted = false;
   private lastRateLimitAt = Number.NEGATIVE_INFINITY;
   private resolveDone: (() => void) | null = null;
@@ -97,6 +100,7 @@ export class ExchangeSimulator {
       startOnSubscribe: options.startOnSubscribe ?? true,
       faults: options.faults,
       retryAfterSec: options.retryAfterSec ?? 1,
+      maxRestRows: options.maxRestRows ?? Number.POSITIVE_INFINITY,
     };
     this.protocol = PROTOCOLS[options.exchange];
     const replay = new Replay(options.candles, options.timeframe, this.opts.steps, this.opts.startIndex);
@@ -113,8 +117,6 @@ export class ExchangeSimulator {
     this.wss.on('connection', (socket, req) => this.onConnection(socket, req));
     this.requestedPort = options.port ?? 0;
   }
-
-  private readonly requestedPort: number;
 
   async listen(): Promise<{ port: number; restUrl: string; wsUrl: string }> {
     await new Promise<void>((resolve, reject) => {
@@ -349,6 +351,7 @@ export class ExchangeSimulator {
     let answer;
     try {
       answer = this.protocol.rest(url, this.market);
+      if (answer !== null && Number.isFinite(this.opts.maxRestRows)) answer = capRows(answer, this.opts.maxRestRows);
     } catch (err) {
       answer = { status: 400, body: { message: err instanceof Error ? err.message : String(err) } };
     }
@@ -360,6 +363,11 @@ export class ExchangeSimulator {
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   }
+}
+
+/** Keeps the first `max` rows of an answer whose rows are a top-level array (Binance, Coinbase). */
+function capRows(answer: RestAnswer, max: number): RestAnswer {
+  return Array.isArray(answer.body) ? { ...answer, body: answer.body.slice(0, max) } : answer;
 }
 
 // ---- standalone: npx tsx tests/sim/server.ts --exchange binance --file <csv> [--port N] [--speed X] ----------

@@ -48,6 +48,7 @@ export function manifestEntry(
     metrics: report['metrics'],
     metric_definitions: {
       ic: 'Spearman rank correlation of predicted vs realized log return, pooled over held-out rows',
+      ic_se: 'rough standard error of ic, 1 / sqrt(rows / h) (targets of neighbouring rows overlap)',
       hit_rate: 'fraction of rows whose predicted direction is right (an unchanged close counts as wrong)',
       mae_ratio_vs_random_walk:
         'MAE of the predicted close / MAE of the random walk (close_t), both relative to close_t',

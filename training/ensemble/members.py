@@ -60,7 +60,7 @@ def load_member(folder: str, name: str, stem: str) -> Member:
     return Member(name, saved["model"], saved["impute"])
 
 
-def fit_xgboost(X, y, Xv, yv, p: dict, seed: int, threads: int) -> Member:
+def fit_xgboost(X, y, Xv, yv, p: dict, seed: int, threads: int, w=None, wv=None) -> Member:
     params = {
         "objective": "reg:squarederror",
         "tree_method": "hist",
@@ -75,8 +75,8 @@ def fit_xgboost(X, y, Xv, yv, p: dict, seed: int, threads: int) -> Member:
         "seed": seed,
         "nthread": threads,
     }
-    dtrain = xgb.DMatrix(X, label=y, missing=np.nan)
-    dval = xgb.DMatrix(Xv, label=yv, missing=np.nan)
+    dtrain = xgb.DMatrix(X, label=y, weight=w, missing=np.nan)
+    dval = xgb.DMatrix(Xv, label=yv, weight=wv, missing=np.nan)
     booster = xgb.train(
         params,
         dtrain,
@@ -90,7 +90,7 @@ def fit_xgboost(X, y, Xv, yv, p: dict, seed: int, threads: int) -> Member:
     return Member("xgboost", booster[:best])
 
 
-def fit_hist_gbdt(X, y, Xv, yv, p: dict, seed: int) -> Member:
+def fit_hist_gbdt(X, y, Xv, yv, p: dict, seed: int, w=None, wv=None) -> Member:
     """Chooses the iteration count on validation (staged predictions) and keeps that many trees."""
 
     def make(max_iter: int) -> HistGradientBoostingRegressor:
@@ -107,8 +107,8 @@ def fit_hist_gbdt(X, y, Xv, yv, p: dict, seed: int) -> Member:
             random_state=seed,
         )
 
-    model = make(p["max_iter"]).fit(X, y)
-    losses = [float(np.mean((yv - pv) ** 2)) for pv in model.staged_predict(Xv)]
+    model = make(p["max_iter"]).fit(X, y, sample_weight=w)
+    losses = [float(np.average((yv - pv) ** 2, weights=wv)) for pv in model.staged_predict(Xv)]
     best = max(int(np.argmin(losses)) + 1, p.get("min_iter", 1))
     # Boosting without subsampling is deterministic and sequential: the first `best` trees of this fit are
     # exactly the model a fit with max_iter=best would build, so truncating replaces a refit.
@@ -117,7 +117,7 @@ def fit_hist_gbdt(X, y, Xv, yv, p: dict, seed: int) -> Member:
     return Member("hist_gbdt", model)
 
 
-def fit_random_forest(X, y, p: dict, seed: int, threads: int) -> Member:
+def fit_random_forest(X, y, p: dict, seed: int, threads: int, w=None) -> Member:
     impute = np.nanmedian(X, axis=0).astype(np.float32)
     impute = np.where(np.isnan(impute), np.float32(0), impute)
     Xi = np.where(np.isnan(X), impute[None, :], X)
@@ -130,5 +130,5 @@ def fit_random_forest(X, y, p: dict, seed: int, threads: int) -> Member:
         bootstrap=True,
         n_jobs=threads,
         random_state=seed,
-    ).fit(Xi, y)
+    ).fit(Xi, y, sample_weight=w)
     return Member("random_forest", model, impute)

@@ -14,11 +14,12 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
     return float(spearmanr(a, b).correlation)
 
 
-def horizon_metrics(ret: np.ndarray, actual: np.ndarray, vol_h: np.ndarray, cal: dict, members: dict) -> dict:
+def horizon_metrics(ret: np.ndarray, actual: np.ndarray, vol_h: np.ndarray, cal: dict, members: dict, h: int) -> dict:
     """ret: ensemble log-return prediction; actual: realized log return; vol_h: volatility over h candles.
 
     MAE is on closes relative to close_t (|exp(ret) - exp(actual)|), pooled over rows, divided by the
-    random walk's |1 - exp(actual)|, so symbols at different price levels weigh alike.
+    random walk's |1 - exp(actual)|, so symbols at different price levels weigh alike. `ic_se` is a rough
+    standard error of the IC, 1/sqrt(rows/h): targets of neighbouring rows overlap over h candles.
     """
     hit = direction_hit(ret, actual)
     conf = apply_confidence(np.abs(ret) / vol_h, cal["confidence"])
@@ -29,6 +30,7 @@ def horizon_metrics(ret: np.ndarray, actual: np.ndarray, vol_h: np.ndarray, cal:
     return {
         "rows": int(len(ret)),
         "ic": spearman(ret, actual),
+        "ic_se": float(1.0 / np.sqrt(max(1.0, len(ret) / h))),
         "hit_rate": float(hit.mean()),
         "mae_ratio_vs_random_walk": float(mae_model / mae_rw),
         "coverage_80": float(((actual >= lo) & (actual <= hi)).mean()),

@@ -38,6 +38,19 @@ def subsample(idx: np.ndarray, cap: int) -> np.ndarray:
     return idx[::step]
 
 
+def sample_weights(scale: np.ndarray, tr: np.ndarray, va: np.ndarray, config: dict):
+    """`inverse_variance`: weight 1/scale^2 (clipped at its 1st/99th training percentiles, mean 1), so the
+    squared-error loss is that of volatility-standardized residuals and calm periods count as much as wild ones.
+    The models still predict the log return. `none`: unweighted."""
+    if config.get("weighting", "none") == "none":
+        return None, None
+    w = 1.0 / np.square(scale)
+    lo, hi = np.quantile(w[tr], [0.01, 0.99])
+    w = np.clip(w, lo, hi)
+    w = w / w[tr].mean()
+    return w[tr], w[va]
+
+
 def model_file(member: str, h: int) -> str:
     return f"{member}_h{h}.onnx"
 
@@ -101,11 +114,12 @@ def main() -> None:
         y_va = np.clip(y_all[va], lo_w, hi_w)
         fitted = {}
         t0 = time.time()
-        fitted["xgboost"] = fit_xgboost(X[tr], y_tr, X[va], y_va, config["xgboost"], seed, args.threads)
+        w_tr, w_va = sample_weights(scale, tr, va, config)
+        fitted["xgboost"] = fit_xgboost(X[tr], y_tr, X[va], y_va, config["xgboost"], seed, args.threads, w_tr, w_va)
         t1 = time.time()
-        fitted["hist_gbdt"] = fit_hist_gbdt(X[tr], y_tr, X[va], y_va, config["hist_gbdt"], seed)
+        fitted["hist_gbdt"] = fit_hist_gbdt(X[tr], y_tr, X[va], y_va, config["hist_gbdt"], seed, w_tr, w_va)
         t2 = time.time()
-        fitted["random_forest"] = fit_random_forest(X[tr], y_tr, config["random_forest"], seed, args.threads)
+        fitted["random_forest"] = fit_random_forest(X[tr], y_tr, config["random_forest"], seed, args.threads, w_tr)
         t3 = time.time()
         timings[str(h)] = round(t3 - t0, 1)
         log(f"h={h}: train rows={len(tr)} xgboost {t1 - t0:.0f}s hist_gbdt {t2 - t1:.0f}s random_forest {t3 - t2:.0f}s")
@@ -120,12 +134,12 @@ def main() -> None:
             "confidence": fit_confidence(np.abs(r_va) / vol(va), direction_hit(r_va, y_all[va])),
             "interval": fit_interval((y_all[va] - r_va) / vol(va)),
         }
-        metrics_val[str(h)] = horizon_metrics(r_va, y_all[va], vol(va), cal, per_va)
+        metrics_val[str(h)] = horizon_metrics(r_va, y_all[va], vol(va), cal, per_va, h)
         r_te, per_te = ensemble(te)
-        metrics_test[str(h)] = horizon_metrics(r_te, y_all[te], vol(te), cal, per_te)
+        metrics_test[str(h)] = horizon_metrics(r_te, y_all[te], vol(te), cal, per_te, h)
         if len(un):
             r_un, per_un = ensemble(un)
-            metrics_unseen[str(h)] = horizon_metrics(r_un, y_all[un], vol(un), cal, per_un)
+            metrics_unseen[str(h)] = horizon_metrics(r_un, y_all[un], vol(un), cal, per_un, h)
         log(f"h={h}: test {json.dumps({k: v for k, v in metrics_test[str(h)].items() if k != 'ic_members'})}")
         if str(h) in metrics_unseen:
             log(f"h={h}: unseen {json.dumps({k: v for k, v in metrics_unseen[str(h)].items() if k != 'ic_members'})}")

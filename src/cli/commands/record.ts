@@ -17,7 +17,7 @@ const USAGE =
 /**
  * `candlecast record`: connects like the app does — REST backfill of the latest page (or from --from), then the
  * exchange's websocket through the same LiveFeed — and writes the closed candles as CSV. Stops after N closed
- * candles (--candles) or N minutes (--minutes), or on Ctrl-C; the output is written atomically at the end.
+ * candles (--candles) or N minutes (--minutes), or on Ctrl-C / SIGTERM; the output is written atomically at the end.
  * --stale-s overrides the timeframe-aware silence after which the stream is reconnected (defaultStaleMs).
  */
 export const recordCommand: Command = {
@@ -75,6 +75,7 @@ export const recordCommand: Command = {
       const finish = (): void => {
         if (timer !== null) clearTimeout(timer);
         process.off('SIGINT', finish);
+        process.off('SIGTERM', finish);
         feed.stop();
         resolve(feed.status());
       };
@@ -100,6 +101,7 @@ export const recordCommand: Command = {
         },
       );
       process.on('SIGINT', finish);
+      process.on('SIGTERM', finish);
       if (minutes !== undefined) timer = setTimeout(finish, minutes * 60_000);
       feed.start();
     });

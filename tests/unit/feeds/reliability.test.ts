@@ -177,6 +177,45 @@ describe('LiveFeed', () => {
     expect(closed.length).toBeGreaterThanOrEqual(candles.length - 1);
   });
 
+  it('backfills completely from a server that answers fewer rows than asked (300 of 1000)', async () => {
+    const candles = series(2500);
+    const sim = new ExchangeSimulator({
+      exchange: 'binance',
+      candles,
+      symbol: 'BTCUSDT',
+      timeframe: '1m',
+      startIndex: 2200,
+      candlesPerSecond: 300,
+      maxRestRows: 300,
+    });
+    const urls = await sim.listen();
+    const closed: Candle[] = [];
+    const feed = new LiveFeed(
+      {
+        exchange: 'binance',
+        symbol: 'BTCUSDT',
+        timeframe: '1m',
+        endpoints: urls,
+        WebSocket: WebSocket as unknown as WebSocketCtor,
+        backfillFrom: candles[0]!.time,
+        staleMs: 300,
+        backoff: { baseMs: 10, maxMs: 50 },
+        restMinIntervalMs: 0,
+      },
+      { onCandle: (u) => (u.closed ? closed.push(u.candle) : undefined) },
+    );
+    try {
+      feed.start();
+      await sim.done;
+      for (let i = 0; i < 200 && closed.length < candles.length; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      feed.stop();
+      await sim.close();
+    }
+    expect(closed).toEqual(candles.slice(0, closed.length));
+    expect(closed.length).toBeGreaterThanOrEqual(candles.length - 1);
+  });
+
   it('goes to the error state with the exchange message when the symbol is refused', async () => {
     const sim = new ExchangeSimulator({ exchange: 'okx', candles: series(10), symbol: 'BTCUSDT', timeframe: '1m' });
     const urls = await sim.listen();

@@ -26,7 +26,7 @@ if (!shipped) {
   );
 }
 const MANIFEST = resolve(DEFAULT_PRICE_MODEL_DIR, '..', 'manifest.json');
-const NATIVE_DIR = resolve(ENSEMBLE_DIR, '..', '.work', 'ensemble', 'native');
+const NATIVE_DIR = resolve(ENSEMBLE_DIR, '..', '.work', 'ensemble');
 const METRICS = ['ic', 'hit_rate', 'mae_ratio_vs_random_walk', 'coverage_80', 'calibration_error'] as const;
 
 describe.skipIf(!shipped)('shipped price ensemble', () => {
