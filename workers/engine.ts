@@ -35,6 +35,7 @@ import { CACHED_HISTORY, startLiveStream } from './live-source';
 import { fetchManifest, loadBrowserModels } from './models';
 import { ReplaySession } from './replay-session';
 import { openStorage, type EngineStorage } from './storage';
+import { StorageWriter } from './storage-writer';
 import { Stream, streamId, type StreamHooks } from './stream';
 import { probeWebGpu } from './webgpu-probe';
 
@@ -62,6 +63,7 @@ export class Engine implements EngineApi {
   private readonly memoryImports = new Map<string, Candle[]>();
   /** The last failed background write (candles, insights, predictions), for the status line. */
   private storageError: string | null = null;
+  private writer: StorageWriter | null = null;
 
   constructor(options: { loadModels?: () => Promise<PipelineModels>; storage?: EngineStorage | null } = {}) {
     this.storage = options.storage === undefined ? openStorage() : options.storage;
@@ -356,44 +358,44 @@ export class Engine implements EngineApi {
     for (const candle of candles) stream.apply({ candle, closed: true });
   }
 
-  /** Persists closed live candles, caches insights, and records predictions and their scores. */
+  /** Persists closed live candles, caches insights, and records predictions and their scores (write-behind). */
   private storageHooks(): StreamHooks {
-    const storage = this.storage;
-    if (!storage) return {};
-    const persistable = (stream: StreamKey) => isExchangeId(stream.exchange);
-    const report = (what: string) => (err: unknown) => {
+    if (!this.storage) return {};
+    const writer = new StorageWriter(this.storage, (what, err) => {
       this.storageError = `could not store ${what}: ${oneLine(err)}`;
-    };
+    });
+    this.writer = writer;
+    const persistable = (key: StreamKey) => isExchangeId(key.exchange);
     return {
       onClosed: (key, candle) => {
-        if (!persistable(key)) return;
-        void storage.candles.upsert(key, [candle]).catch(report('a candle'));
-        void storage.insights.invalidate({ ...key, time: candle.time }).catch(report('the insight cache'));
+        if (persistable(key)) writer.candle(key, candle);
       },
       onInsight: (key, insight, closed) => {
         if (!persistable(key)) return;
-        void storage.insights.put({ ...key, time: insight.time }, insight).catch(report('an insight'));
+        writer.insight(key, insight);
         if (!closed) return;
-        const rows = Object.entries(insight.price_predictions).map(([h, p]) => ({
-          ...key,
-          time: insight.time,
-          horizon: Number(h),
-          predictedReturn: p.return,
-          lower: Math.log(p.lower / insight.current_price),
-          upper: Math.log(p.upper / insight.current_price),
-          confidence: p.confidence,
-        }));
-        if (rows.length > 0) void storage.predictions.put(rows).catch(report('predictions'));
+        writer.prediction(
+          Object.entries(insight.price_predictions).map(([h, p]) => ({
+            ...key,
+            time: insight.time,
+            horizon: Number(h),
+            predictedReturn: p.return,
+            lower: Math.log(p.lower / insight.current_price),
+            upper: Math.log(p.upper / insight.current_price),
+            confidence: p.confidence,
+          })),
+        );
       },
       onScored: (key, scored: ScoredPrediction[]) => {
         if (!persistable(key)) return;
-        for (const s of scored) {
-          void storage.predictions
-            .score({ ...key, time: s.time, horizon: s.horizon }, s.realizedReturn)
-            .catch(report('a scored prediction'));
-        }
+        for (const s of scored) writer.score({ ...key, time: s.time, horizon: s.horizon }, s.realizedReturn);
       },
     };
+  }
+
+  /** Writes everything the engine has queued for IndexedDB now (tests, and before a page closes). */
+  async flush(): Promise<void> {
+    await this.writer?.flush();
   }
 }
 

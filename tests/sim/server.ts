@@ -10,6 +10,9 @@ import { parseCandlesCsv } from '../../src/feeds/csv';
 import { PROTOCOLS, type Market, type RestAnswer, type SimConnState, type SimProtocol } from './protocols';
 import { Replay, type ReplayStep } from './replay';
 
+/** Public exchange APIs answer browsers from any origin (and let them read Retry-After); so does the simulator. */
+const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'retry-after' };
+
 export const FAULT_KINDS = [
   'disconnect',
   'close',
@@ -337,12 +340,16 @@ export class ExchangeSimulator {
     if (fault !== undefined) {
       this.counts[fault]++;
       if (fault === 'http5xx') {
-        res.writeHead(503, { 'content-type': 'text/html' });
+        res.writeHead(503, { ...CORS, 'content-type': 'text/html' });
         res.end('<html><body>503 Service Temporarily Unavailable</body></html>');
         return;
       }
       const status = fault === 'http418' ? 418 : 429;
-      res.writeHead(status, { 'content-type': 'application/json', 'retry-after': String(this.opts.retryAfterSec) });
+      res.writeHead(status, {
+        ...CORS,
+        'content-type': 'application/json',
+        'retry-after': String(this.opts.retryAfterSec),
+      });
       res.end(
         JSON.stringify({ code: -1003, msg: 'Too many requests; current limit is 6000 request weight per 1 MINUTE.' }),
       );
@@ -356,11 +363,11 @@ export class ExchangeSimulator {
       answer = { status: 400, body: { message: err instanceof Error ? err.message : String(err) } };
     }
     if (answer === null) {
-      res.writeHead(404, { 'content-type': 'application/json' });
+      res.writeHead(404, { ...CORS, 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'NotFound' }));
       return;
     }
-    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.writeHead(answer.status, { ...CORS, 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   }
 }
