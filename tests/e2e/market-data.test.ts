@@ -27,7 +27,9 @@ function watchErrors(page: Page): string[] {
 
 async function feedOf(page: Page): Promise<FeedInfo | undefined> {
   await page.waitForFunction(() => 'candlecast' in globalThis);
-  const status = await page.evaluate(() => (globalThis as unknown as { candlecast: PageApi }).candlecast.engine.getStatus());
+  const status = await page.evaluate(() =>
+    (globalThis as unknown as { candlecast: PageApi }).candlecast.engine.getStatus(),
+  );
   return status.feeds.find((f) => f.exchange === 'binance' && f.symbol === 'BTCUSDT' && f.timeframe === '1m');
 }
 

@@ -16,7 +16,11 @@ const CASES: Array<[string, string | null, RegExp]> = [
   ['an empty file', '', /:1: no candles: the input is empty/],
   ['a bad header', `date,o,h,l,c,v\n${good(0)}\n`, /:1: bad header/],
   ['a non-numeric value', `${HEADER}\n${good(0)}\n1700000100000,100,abc,99,100,1\n`, /:3: high "abc" is not a number/],
-  ['a non-finite value', `${HEADER}\n${good(0)}\n1700000100000,100,101,99,100,Infinity\n`, /:3: volume "Infinity" is not a number/],
+  [
+    'a non-finite value',
+    `${HEADER}\n${good(0)}\n1700000100000,100,101,99,100,Infinity\n`,
+    /:3: volume "Infinity" is not a number/,
+  ],
   ['high < low', `${HEADER}\n${good(0)}\n1700000100000,100,98,99,100,1\n`, /:3: high 98 < low 99/],
   ['unsorted times', `${HEADER}\n${good(1)}\n${good(0)}\n`, /:3: .*unsorted/],
   ['a duplicate time', `${HEADER}\n${good(0)}\n${good(0)}\n`, /:3: duplicate time/],

@@ -7,7 +7,12 @@ import { PATTERN_NAMES } from '../../../src/core/patterns/names';
 import { formatCandlesCsv } from '../../../src/feeds/csv';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 
-const noModels = async () => ({ cnn: null, cnnError: 'not shipped in this test', price: null, priceError: 'not shipped in this test' });
+const noModels = async () => ({
+  cnn: null,
+  cnnError: 'not shipped in this test',
+  price: null,
+  priceError: 'not shipped in this test',
+});
 
 function engineWithFakeDb(): Engine {
   return new Engine({ loadModels: noModels, storage: openStorage(freshIdbFactory()) });
@@ -53,9 +58,9 @@ describe('Engine (worker side, run in Node)', () => {
       first: 1700000040000,
       last: 1700000100000,
     });
-    await expect(engine.importCandles('bad.csv', 'time,open,high,low,close,volume\n1700000040000,1,0.5,2,1,1\n', 'X', '1m')).rejects.toThrow(
-      'bad.csv:2: high 0.5 < low 2',
-    );
+    await expect(
+      engine.importCandles('bad.csv', 'time,open,high,low,close,volume\n1700000040000,1,0.5,2,1,1\n', 'X', '1m'),
+    ).rejects.toThrow('bad.csv:2: high 0.5 < low 2');
   });
 
   it.skipIf(!hasCandleData)('replays imported real candles at max speed with insights, and seeks', async () => {
