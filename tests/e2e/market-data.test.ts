@@ -11,6 +11,7 @@ import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
 interface PageApi {
   engine: {
     getStatus(): Promise<EngineStatus>;
+    getInsights(s: string, tf: string, ex: string): Promise<{ time: number; current_price: number } | null>;
     replay(s: string, tf: string, ex: string, speed: string, cb: unknown): Promise<{ id: number; total: number }>;
   };
   proxy<T>(fn: T): T;
@@ -144,6 +145,13 @@ describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against
       (n) => Number(document.querySelector('.chart')?.getAttribute('data-candle-count') ?? 0) >= n,
       Math.min(stored.length, 1000),
     );
+    // Insights are computed from the cached candles while offline, for the newest cached candle.
+    const insight = await offline.evaluate(() =>
+      (globalThis as unknown as { candlecast: PageApi }).candlecast.engine.getInsights('BTCUSDT', '1m', 'binance'),
+    );
+    const cached = await storedCandles(offline);
+    expect(insight?.time).toBe(cached.at(-1)!.time);
+    expect(insight?.current_price).toBe(cached.at(-1)!.close);
     const replayed = await offline.evaluate(async () => {
       const { engine, proxy } = (globalThis as unknown as { candlecast: PageApi }).candlecast;
       let closes = 0;

@@ -62,6 +62,8 @@ export const TRAIN_CONFIG = {
   ],
   /** Train on mirror images of the training candles as well (see dataset.ts). */
   mirrorAugment: true,
+  /** Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). */
+  augment: { rareBelow: 15000, targetPerPattern: 20000, maxCopies: 20, noise: 0.1 },
   batchSize: 256,
   steps: 16000,
   /** Adam with linear warm-up then cosine decay from peak to final. */

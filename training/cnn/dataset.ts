@@ -16,6 +16,8 @@ export interface Source {
   cols: CandleColumns;
   /** Rule labels `[candles, 15]` in PATTERN_NAMES order. */
   labels: Uint8Array;
+  /** Synthetic sources (augment.ts) list their training windows; data files use the time-ordered split. */
+  trainEnds?: Int32Array;
 }
 
 /** Rows of a split: window `r` ends at candle `end[r]` of `sources[src[r]]`. */
@@ -60,7 +62,9 @@ export function loadSource(
 
 /** The windows of `split` in every source, source by source, in time order. */
 export function windowSet(sources: readonly Source[], split: Split): WindowSet {
-  const parts = sources.map((s) => splitEnds(s.cols.close.length, split));
+  const parts = sources.map((s) =>
+    s.trainEnds ? (split === 'train' ? s.trainEnds : new Int32Array(0)) : splitEnds(s.cols.close.length, split),
+  );
   const n = parts.reduce((a, p) => a + p.length, 0);
   const src = new Int32Array(n);
   const end = new Int32Array(n);

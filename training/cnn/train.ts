@@ -24,6 +24,7 @@ import { PATTERN_NAMES, type PatternName } from '../../src/core/patterns/names';
 import { detectPatterns } from '../../src/core/patterns/rules';
 import { WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../../src/core/patterns/window';
 import { TRAIN_CONFIG } from './config';
+import { perturbedSources } from './augment';
 import { splitRange } from './data';
 import {
   forEachChunk,
@@ -150,8 +151,18 @@ async function main(): Promise<void> {
     sources.push(original);
     if (TRAIN_CONFIG.mirrorAugment) sources.push(loadSource(DATA_DIR, file, detectPatterns, true, original.cols));
   }
+  const base = windowSet(sources, 'train');
+  const perturbed = perturbedSources(
+    base,
+    setLabels(base),
+    detectPatterns,
+    TRAIN_CONFIG.augment,
+    TRAIN_CONFIG.seed + 1,
+  );
+  sources.push(...perturbed);
   const train = windowSet(sources, 'train');
   const trainLabels = setLabels(train);
+  log(`perturbed copies of rare-pattern windows: ${train.n - base.n}`);
   const validation = windowSet(originals, 'validation');
   const validationLabels = setLabels(validation);
   const test = windowSet(originals, 'test');
@@ -260,6 +271,7 @@ async function main(): Promise<void> {
         split: 'per file, time-ordered: first 70% train, next 10% validation (thresholds), latest 20% held out',
         windows: { train: train.n, validation: validation.n, test: test.n },
         mirror_augmentation: TRAIN_CONFIG.mirrorAugment,
+        perturbation_augmentation: { ...TRAIN_CONFIG.augment, windows: train.n - base.n },
         data: originals.map((f) => ({
           file: f.file,
           candles: f.cols.close.length,

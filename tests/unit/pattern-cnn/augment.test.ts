@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { toColumns } from '../../../src/core/candles/candle';
+import { PATTERN_NAMES } from '../../../src/core/patterns/names';
+import { detectPatterns } from '../../../src/core/patterns/rules';
+import { perturbedSources } from '../../../training/cnn/augment';
+import { packLabels } from '../../../training/cnn/data';
+import { setLabels, windowSet, type Source } from '../../../training/cnn/dataset';
+import { simulatedCandles } from './synthetic';
+
+describe('perturbed copies of rare-pattern windows', () => {
+  const cols = toColumns(simulatedCandles(3000, 4));
+  // Exchange-like ties: every open equals the previous close.
+  for (let i = 1; i < cols.open.length; i++) {
+    cols.open[i] = cols.close[i - 1]!;
+    cols.high[i] = Math.max(cols.high[i]!, cols.open[i]!);
+    cols.low[i] = Math.min(cols.low[i]!, cols.open[i]!);
+  }
+  const source: Source = {
+    file: 'sim',
+    mirrored: false,
+    cols,
+    labels: packLabels(detectPatterns(cols), cols.close.length),
+  };
+  const train = windowSet([source], 'train');
+  const labels = setLabels(train);
+  const config = { rareBelow: 1e9, targetPerPattern: 10, maxCopies: 2, noise: 0.1 };
+  const [copy] = perturbedSources(train, labels, detectPatterns, config, 9);
+
+  it('makes copies of windows with patterns, labelled by the rules, keeping open = previous close', () => {
+    expect(copy).toBeDefined();
+    const c = copy!.cols;
+    const n = c.close.length;
+    expect(n % 20).toBe(0);
+    expect(copy!.trainEnds).toHaveLength(n / 20);
+    expect(Array.from(copy!.labels)).toEqual(Array.from(packLabels(detectPatterns(c), n)));
+    for (let i = 0; i < n; i++) {
+      expect(c.high[i]).toBeGreaterThanOrEqual(Math.max(c.open[i]!, c.close[i]!));
+      expect(c.low[i]).toBeLessThanOrEqual(Math.min(c.open[i]!, c.close[i]!));
+      if (i % 20 !== 0) expect(c.open[i]).toBe(c.close[i - 1]);
+    }
+    let moved = 0;
+    for (let i = 0; i < n; i++) if (c.close[i] !== cols.close[i]) moved++;
+    expect(moved).toBeGreaterThan(n / 2);
+    const segmentLabels = setLabels(windowSet([copy!], 'train'));
+    expect(segmentLabels.length).toBe((n / 20) * PATTERN_NAMES.length);
+    expect(windowSet([copy!], 'test').n).toBe(0);
+  });
+
+  it('is deterministic for a seed', () => {
+    const [again] = perturbedSources(train, labels, detectPatterns, config, 9);
+    expect(Array.from(again!.cols.close)).toEqual(Array.from(copy!.cols.close));
+  });
+});
