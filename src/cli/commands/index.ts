@@ -1,4 +1,3 @@
-// TEMPORARY NOTE FOR PARALLEL WORKERS: read /tmp/common.md (git rules, npm lock, deadline 07:50 UTC).
 import { benchCommand } from './bench';
 import { patternsCommand } from './patterns';
 import { insightsCommand } from './insights';
