@@ -20,6 +20,8 @@ export interface InsightInputs {
   cnn: CnnOutput | null;
   predictions: Partial<Record<HorizonKey, HorizonPrediction>> | null;
   rsi14: number | null;
+  /** Horizons with out-of-sample skill (see skill.ts); null when unknown. */
+  skillful?: readonly HorizonKey[] | null;
   modelStatus: ModelStatus;
   computedMs: number;
 }
@@ -81,6 +83,7 @@ export function buildInsight(inputs: InsightInputs): Insight {
     priorTrend,
     rsi14: finiteOrNull(inputs.rsi14),
     predictions: inputs.predictions,
+    skillful: inputs.skillful ?? null,
   });
   return {
     symbol: inputs.symbol,

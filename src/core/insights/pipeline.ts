@@ -33,6 +33,8 @@ export interface PipelineModels {
   cnnError: string | null;
   price: PriceModel | null;
   priceError: string | null;
+  /** Horizons whose held-out IC shows skill (from the manifest); null when unknown. */
+  skillful?: readonly HorizonKey[] | null;
 }
 
 export function modelStatusOf(models: PipelineModels): ModelStatus {
@@ -115,6 +117,7 @@ export class InsightPipeline {
       cnn,
       predictions,
       rsi14: Number.isFinite(rsi) ? rsi : null,
+      skillful: this.models.skillful ?? null,
       modelStatus: modelStatusOf(this.models),
       computedMs: now() - started,
     });

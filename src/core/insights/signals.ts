@@ -34,6 +34,11 @@ export interface SignalContext {
   rsi14: number | null;
   /** The price predictor's output, or null when it is not loaded. */
   predictions: Partial<Record<HorizonKey, HorizonPrediction>> | null;
+  /**
+   * Horizons with out-of-sample skill (held-out IC > 2 standard errors); only these drive prediction signals
+   * and rate other signals. Null when unknown (every horizon is used).
+   */
+  skillful?: readonly HorizonKey[] | null;
 }
 
 /** A prediction signal needs this calibrated probability of the right direction. */
@@ -57,7 +62,12 @@ export function patternDirection(
  * when it points the same way, one minus it when it points the other way, and 0.5 (no information) when the
  * predictor is not loaded.
  */
-export function directionProbability(direction: 'up' | 'down', predictions: SignalContext['predictions']): number {
+export function directionProbability(
+  direction: 'up' | 'down',
+  predictions: SignalContext['predictions'],
+  skillful: SignalContext['skillful'] = null,
+): number {
+  if (skillful && !skillful.includes(RATING_HORIZON)) return 0.5;
   const p = predictions?.[RATING_HORIZON];
   if (!p) return 0.5;
   const predictedUp = p.return >= 0;
@@ -79,8 +89,12 @@ function trendPhrase(trend: SignalContext['priorTrend']): string {
   return ` after a ${move < 0 ? 'decline' : 'rise'} of ${pct(Math.abs(move)).slice(1)} over ${trend.candles} candles`;
 }
 
-function ratingNote(predictions: SignalContext['predictions']): string {
-  return predictions?.[RATING_HORIZON] ? '' : ' (price model not loaded: no calibrated confidence)';
+function ratingNote(ctx: SignalContext): string {
+  if (!ctx.predictions?.[RATING_HORIZON]) return ' (price model not loaded: no calibrated confidence)';
+  if (ctx.skillful && !ctx.skillful.includes(RATING_HORIZON)) {
+    return ` (the ${RATING_HORIZON}-candle model has no out-of-sample skill: no calibrated confidence)`;
+  }
+  return '';
 }
 
 /**
@@ -102,17 +116,25 @@ export function buildSignals(ctx: SignalContext): Signal[] {
     signals.push({
       type: direction === 'up' ? 'BUY' : 'SELL',
       source: `pattern:${pattern}`,
-      reason: `${label(pattern)} (pattern probability ${probability.toFixed(2)})${trendPhrase(ctx.priorTrend)}${ratingNote(ctx.predictions)}`,
-      confidence: directionProbability(direction, ctx.predictions),
+      reason: `${label(pattern)} (pattern probability ${probability.toFixed(2)})${trendPhrase(ctx.priorTrend)}${ratingNote(ctx)}`,
+      confidence: directionProbability(direction, ctx.predictions, ctx.skillful),
     });
   }
 
   if (ctx.predictions) {
     let best: [HorizonKey, HorizonPrediction] | null = null;
     for (const [h, p] of Object.entries(ctx.predictions) as Array<[HorizonKey, HorizonPrediction]>) {
+      if (ctx.skillful && !ctx.skillful.includes(h)) continue;
       if (!best || p.confidence > best[1].confidence) best = [h, p];
     }
-    if (best) {
+    if (!best) {
+      signals.push({
+        type: 'HOLD',
+        source: 'prediction',
+        reason: 'No horizon of the price model has shown out-of-sample skill: no prediction signal',
+        confidence: 0.5,
+      });
+    } else {
       const [h, p] = best;
       const interval = `80% interval ${p.lower.toPrecision(6)}–${p.upper.toPrecision(6)}`;
       if (p.confidence >= MIN_SIGNAL_CONFIDENCE) {
@@ -140,15 +162,15 @@ export function buildSignals(ctx: SignalContext): Signal[] {
         signals.push({
           type: 'BUY',
           source: `confluence:rsi_14+${pattern}`,
-          reason: `RSI ${ctx.rsi14.toFixed(1)} oversold with a ${label(pattern).toLowerCase()}${ratingNote(ctx.predictions)}`,
-          confidence: directionProbability('up', ctx.predictions),
+          reason: `RSI ${ctx.rsi14.toFixed(1)} oversold with a ${label(pattern).toLowerCase()}${ratingNote(ctx)}`,
+          confidence: directionProbability('up', ctx.predictions, ctx.skillful),
         });
       } else if (direction === 'down' && ctx.rsi14 > 70) {
         signals.push({
           type: 'SELL',
           source: `confluence:rsi_14+${pattern}`,
-          reason: `RSI ${ctx.rsi14.toFixed(1)} overbought with a ${label(pattern).toLowerCase()}${ratingNote(ctx.predictions)}`,
-          confidence: directionProbability('down', ctx.predictions),
+          reason: `RSI ${ctx.rsi14.toFixed(1)} overbought with a ${label(pattern).toLowerCase()}${ratingNote(ctx)}`,
+          confidence: directionProbability('down', ctx.predictions, ctx.skillful),
         });
       }
     }

@@ -134,3 +134,52 @@ describe('buildInsight', () => {
     expect(overallConfidence(null)).toBeNull();
   });
 });
+
+describe('signals use only horizons with out-of-sample skill', () => {
+  const ctx = { patterns: [], candleUp: true, previousCandleDown: false, priorTrend: null, rsi14: null };
+
+  it('ignores a confident horizon without held-out skill', () => {
+    const predictions = { '5': pred(0.001, 0.53), '60': pred(0.01, 0.57) };
+    expect(buildSignals({ ...ctx, predictions, skillful: null })[0]).toMatchObject({
+      type: 'BUY',
+      source: 'prediction:60',
+    });
+    expect(buildSignals({ ...ctx, predictions, skillful: ['1', '5'] })[0]).toMatchObject({
+      type: 'HOLD',
+      confidence: 0.53,
+    });
+    expect(buildSignals({ ...ctx, predictions, skillful: [] })[0]).toMatchObject({
+      type: 'HOLD',
+      confidence: 0.5,
+      reason: 'No horizon of the price model has shown out-of-sample skill: no prediction signal',
+    });
+  });
+
+  it('rates pattern signals at 0.5 when the rating horizon has no skill', () => {
+    expect(directionProbability('up', { '5': pred(0.002, 0.61) }, ['1'])).toBe(0.5);
+    expect(directionProbability('up', { '5': pred(0.002, 0.61) }, ['1', '5'])).toBe(0.61);
+  });
+});
+
+describe('skillfulHorizons', () => {
+  it('keeps horizons whose held-out IC exceeds two standard errors', async () => {
+    const { skillfulHorizons } = await import('../../../src/core/insights/skill');
+    const manifest = {
+      models: {
+        price_ensemble: {
+          metrics: {
+            held_out_period: {
+              '1': { ic: 0.04, ic_se: 0.003 },
+              '5': { ic: 0.031, ic_se: 0.006 },
+              '15': { ic: 0.012, ic_se: 0.011 },
+              '60': { ic: -0.013, ic_se: 0.023 },
+            },
+          },
+        },
+      },
+    };
+    expect(skillfulHorizons(manifest)).toEqual(['1', '5']);
+    expect(skillfulHorizons({})).toBeNull();
+    expect(skillfulHorizons(null)).toBeNull();
+  });
+});
