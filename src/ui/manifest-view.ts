@@ -27,8 +27,10 @@ export interface ModelCard {
   backendsChecked: string[];
   split: string | null;
   summary: SummaryMetric[];
-  /** Per-horizon hold-out metrics (price predictor). */
+  /** Per-horizon hold-out metrics (price predictor): the later, held-out period of the training symbols. */
   horizons: HoldOutHorizon[];
+  /** The same metrics on symbols the models were never trained on (empty when the manifest has none). */
+  unseen: HoldOutHorizon[];
 }
 
 type Json = Record<string, unknown>;
@@ -43,8 +45,8 @@ const TITLES: Record<string, string> = {
   price_predictor: 'Price ensemble',
 };
 
-function horizonRows(metrics: Json): HoldOutHorizon[] {
-  const table = isObject(metrics['held_out_period']) ? metrics['held_out_period'] : metrics;
+function horizonRows(metrics: Json, part = 'held_out_period'): HoldOutHorizon[] {
+  const table = isObject(metrics[part]) ? metrics[part] : part === 'held_out_period' ? metrics : {};
   const rows: HoldOutHorizon[] = [];
   for (const [horizon, m] of Object.entries(table)) {
     if (!/^\d+$/.test(horizon) || !isObject(m)) continue;
@@ -87,6 +89,7 @@ function card(key: string, entry: Json): ModelCard {
     split: str(metrics['split']) ?? str(entry['split_note']),
     summary: summary(metrics),
     horizons: horizonRows(metrics),
+    unseen: horizonRows(metrics, 'unseen_symbols'),
   };
 }
 

@@ -33,6 +33,16 @@ describe('modelCards', () => {
                 calibration_error: 'x',
               },
             },
+            unseen_symbols: {
+              '1': {
+                rows: 5,
+                ic: -0.01,
+                hit_rate: 0.49,
+                coverage_80: 0.81,
+                mae_ratio_vs_random_walk: 1.0,
+                calibration_error: 0.03,
+              },
+            },
           },
         },
       },
@@ -52,6 +62,10 @@ describe('modelCards', () => {
       { horizon: '1', rows: 12, ic: 0.05, hitRate: 0.53, coverage: 0.79, maeRatio: 0.99, calibrationError: null },
       { horizon: '15', rows: 10, ic: 0.02, hitRate: 0.51, coverage: 0.8, maeRatio: 1.01, calibrationError: 0.02 },
     ]);
+    expect(cards[1]?.unseen).toEqual([
+      { horizon: '1', rows: 5, ic: -0.01, hitRate: 0.49, coverage: 0.81, maeRatio: 1.0, calibrationError: 0.03 },
+    ]);
+    expect(cards[0]?.unseen).toEqual([]);
   });
   it('is empty for a missing or malformed manifest', () => {
     expect(modelCards(null)).toEqual([]);
