@@ -145,6 +145,26 @@ async function openSimulated(page: Page, base: string): Promise<number> {
   return Date.now() - t0;
 }
 
+/** The shipped models load in the worker; panels are compared and screenshots taken once they have. */
+async function waitForModels(page: Page): Promise<void> {
+  await page.waitForFunction(
+    async () => {
+      const s = await (globalThis as unknown as Hooks).candlecast.engine.getStatus();
+      return s.models.pattern_cnn.loaded && s.models.price_ensemble.loaded;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.waitForFunction(
+    () => !document.querySelector('[data-field="price-model-missing"], [data-field="models-missing"]'),
+    undefined,
+    { timeout: 10_000 },
+  );
+  // The ML panel shows the status it last polled: wait for it to catch up.
+  await page.waitForSelector('[data-model="pattern_cnn"][data-loaded="true"]', { timeout: 15_000 });
+  await page.waitForSelector('[data-model="price_ensemble"][data-loaded="true"]', { timeout: 15_000 });
+}
+
 describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   let server: PreviewServer;
   let url: string;
@@ -166,14 +186,10 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     const ms = await openSimulated(page, url);
     expect(ms).toBeLessThan(10_000);
 
+    await waitForModels(page);
     const insight = await panelsMatchEngine(page, SIM);
-    if (insight.model_status.price_predictor_loaded) {
-      expect(insight.price_predictions['1']).toBeDefined();
-    } else {
-      await expect(
-        page.locator('[data-field="price-model-missing"], [data-field="models-missing"]').count(),
-      ).resolves.toBe(1);
-    }
+    expect(insight.model_status.models_loaded).toBe(true);
+    expect(insight.price_predictions['1']).toBeDefined();
     // Every pattern is listed, with the rule verdict beside the CNN's probability.
     expect(await page.locator('li[data-pattern]').count()).toBe(15);
 
@@ -228,6 +244,7 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await openSimulated(page, url);
+    await waitForModels(page);
     await panelsMatchEngine(page, SIM);
     await noHorizontalScroll(page);
     // Stacked: the prediction panel is below the chart, not beside it.
