@@ -3,11 +3,10 @@
  * 1,000,000 real 1m candles (the 1m files of ../shared/data/candles laid end to end).
  * Run alone: `npx tsx bench/features.bench.ts` (or `node bin/candlecast.js bench --only features`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   BollingerBands,
   ATR as TsATR,
@@ -17,7 +16,7 @@ import {
   SMA as TsSMA,
 } from 'trading-signals';
 import * as ti from 'technicalindicators';
-import { toColumns, type Candle, type CandleColumns } from '../src/core/candles/candle';
+import { toColumns, type CandleColumns } from '../src/core/candles/candle';
 import { computeFeatures, FeatureEngine } from '../src/core/features/engine';
 import { FEATURES } from '../src/core/features/registry';
 import { Atr } from '../src/core/features/indicators/atr';
@@ -27,12 +26,9 @@ import { Rsi } from '../src/core/features/indicators/rsi';
 import { Sma } from '../src/core/features/indicators/sma';
 import { TaVariance } from '../src/core/features/indicators/ta-variance';
 import { trueRange } from '../src/core/features/indicators/ta-util';
-import { parseCandlesCsv } from '../src/feeds/csv';
+import { loadOneMinuteCandles } from './data';
 
 const TARGET_CANDLES = 1_000_000;
-const DATA_DIR =
-  process.env['CANDLECAST_DATA'] ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'candles');
 
 const require = createRequire(import.meta.url);
 interface Talib {
@@ -44,19 +40,6 @@ interface Tulind {
 }
 const talib = require('talib') as Talib;
 const tulind = require('tulind') as Tulind;
-
-function loadOneMinuteCandles(): Candle[] {
-  const files = readdirSync(DATA_DIR)
-    .filter((f) => /_1m_.*\.csv$/.test(f))
-    .sort();
-  const out: Candle[] = [];
-  for (const f of files) {
-    if (out.length >= TARGET_CANDLES) break;
-    const path = join(DATA_DIR, f);
-    for (const c of parseCandlesCsv(readFileSync(path, 'utf8'), { source: path })) out.push(c);
-  }
-  return out.slice(0, TARGET_CANDLES);
-}
 
 /** CPU time (user + system) of one run, in ms: less sensitive than wall time to other processes. */
 function cpuTime(run: () => void): number {
@@ -218,7 +201,7 @@ function tradingSignalsRunners(h: number[], l: number[], c: number[]): Runner {
 const fmt = (x: number, d = 2): string => x.toFixed(d);
 
 export async function bench(log: (line: string) => void): Promise<void> {
-  const candles = loadOneMinuteCandles();
+  const candles = loadOneMinuteCandles(TARGET_CANDLES);
   const n = candles.length;
   const cols = toColumns(candles);
   log(

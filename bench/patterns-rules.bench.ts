@@ -1,35 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fromColumns, toColumns, type Candle } from '../src/core/candles/candle';
+import { fromColumns, toColumns } from '../src/core/candles/candle';
 import { PATTERN_NAMES } from '../src/core/patterns/names';
 import { detectPatterns, PATTERN_SPECS, PatternRuleDetector } from '../src/core/patterns/rules';
-import { parseCandlesCsv } from '../src/feeds/csv';
+import { DATA_DIR, loadOneMinuteCandles } from './data';
 
 const TARGET_CANDLES = 1_000_000;
 const REPEATS = 3;
 
-const DATA_DIR =
-  process.env['CANDLECAST_DATA'] ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'candles');
-
 interface Talib {
   execute(args: Record<string, unknown>): { result: { outInteger: number[] } };
-}
-
-/** ~1M real 1m candles: the 1m files in name order, each its own series laid end to end. */
-function loadOneMinuteCandles(): Candle[] {
-  const files = readdirSync(DATA_DIR)
-    .filter((f) => /_1m_.*\.csv$/.test(f))
-    .sort();
-  const out: Candle[] = [];
-  for (const f of files) {
-    if (out.length >= TARGET_CANDLES) break;
-    const path = join(DATA_DIR, f);
-    for (const c of parseCandlesCsv(readFileSync(path, 'utf8'), { source: path })) out.push(c);
-  }
-  return out.slice(0, TARGET_CANDLES);
 }
 
 /** Best of REPEATS wall-clock runs, in ms. */
@@ -51,7 +31,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
     log(`skipped: candle data not found at ${DATA_DIR} (set CANDLECAST_DATA)`);
     return;
   }
-  const candles = loadOneMinuteCandles();
+  const candles = loadOneMinuteCandles(TARGET_CANDLES);
   const n = candles.length;
   const cols = toColumns(candles);
   const stream = fromColumns(cols);

@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium } from '../helpers/browser';
+import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
 import { startPreview } from '../helpers/preview-server';
 import type { EngineStatus } from '../../workers/engine-api';
-
-/** Collects console errors and uncaught page errors, so the test can assert there are none. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 async function engineStatus(page: Page): Promise<EngineStatus> {
   await page.waitForFunction(() => 'candlecast' in globalThis);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium } from '../helpers/browser';
+import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
 import { startPreview } from '../helpers/preview-server';
 import { hasCandleData, loadCandles } from '../helpers/data';
 import { ExchangeSimulator } from '../sim/server';
@@ -15,15 +15,6 @@ interface PageApi {
     replay(s: string, tf: string, ex: string, speed: string, cb: unknown): Promise<{ id: number; total: number }>;
   };
   proxy<T>(fn: T): T;
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
 }
 
 async function feedOf(page: Page): Promise<FeedInfo | undefined> {

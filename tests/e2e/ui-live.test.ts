@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium } from '../helpers/browser';
+import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
 import { startPreview } from '../helpers/preview-server';
 import { ExchangeSimulator } from '../sim/server';
@@ -21,15 +21,6 @@ interface Hooks {
       getStatus(): Promise<EngineStatus>;
     };
   };
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange simulator', () => {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium } from '../helpers/browser';
+import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
 import { startPreview } from '../helpers/preview-server';
 import { formatCandlesCsv } from '../../src/feeds/csv';
@@ -22,16 +22,6 @@ import { patternRows } from '../../src/ui/pattern-rows';
 const SHOTS = resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 const SIM: StreamKey = { exchange: 'simulated', symbol: 'BTCUSDT', timeframe: '1m' };
 const simUrl = (base: string) => `${base}/?exchange=simulated&symbol=BTCUSDT&tf=1m`;
-
-/** Console errors and uncaught page errors (a CSP violation is a console error). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  return errors;
-}
 
 interface Hooks {
   candlecast: {

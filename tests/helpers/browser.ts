@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -26,4 +26,14 @@ export async function launchChromium(options: { webgpu?: boolean } = {}): Promis
   const args = [...BASE_ARGS];
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan');
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
+}
+
+/** Collects the page's console errors and uncaught errors (CSP violations included), so tests can assert none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
 }

@@ -1,5 +1,6 @@
 import type * as Ort from 'onnxruntime-web';
 import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../features/registry';
+import type { HorizonPrediction } from '../insights/types';
 import { closeInterval, directionConfidence, spread, volatilityScale } from './price-calibration';
 import {
   ENSEMBLE_MEMBERS,
@@ -40,16 +41,8 @@ export interface LoadPriceEnsembleOptions {
   backendLabel?: string;
 }
 
-/** One horizon of SPEC §2 `price_predictions`; `models` holds each member's predicted close. */
-export interface HorizonPrediction {
-  prediction: number;
-  return: number;
-  lower: number;
-  upper: number;
-  confidence: number;
-  std: number;
-  models: Record<EnsembleMember, number>;
-}
+/** One horizon of SPEC §2 `price_predictions` (the Insight's type); `models` holds each member's predicted close. */
+export type { HorizonPrediction };
 
 export type PricePrediction = Record<PriceHorizon, HorizonPrediction>;
 

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GarchFitter, GarchVol, garchFilter, garchNll } from '../../../src/core/features/indicators/garch';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../src/core/util/random';
 
 /** Simulates n returns of a zero-mean Gaussian GARCH(1,1) (Box-Muller normals, burn-in 500). */
 function simulate(n: number, omega: number, alpha: number, beta: number, seed: number): Float64Array {

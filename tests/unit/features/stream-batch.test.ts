@@ -4,18 +4,7 @@ import { toColumns } from '../../../src/core/candles/candle';
 import { computeFeatures, FeatureEngine, modelFeatureMatrix } from '../../../src/core/features/engine';
 import { FEATURES, MODEL_FEATURE_NAMES, featureIndex } from '../../../src/core/features/registry';
 import { hasCandleData, loadCandles } from '../../helpers/data';
-
-/** Deterministic PRNG (mulberry32) so the simulated intra-candle updates are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../src/core/util/random';
 
 /**
  * A provisional version of `c`: same open, a range from 0 to 1.6 times the final one (so replace-updates
