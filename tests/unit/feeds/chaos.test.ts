@@ -91,7 +91,7 @@ const CASES: Case[] = [
 ];
 
 describe.skipIf(!hasCandleData)(
-  `chaos: real candles through the simulator with every fault (${NO_DATA_REASON})`,
+  `chaos: real candles through the simulator with every fault (${hasCandleData ? 'real data' : NO_DATA_REASON})`,
   () => {
     for (const c of CASES) {
       it(`${c.exchange}: ${LIVE} live candles + ${HISTORY} backfilled, stored series equals the source`, async () => {

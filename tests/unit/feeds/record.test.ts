@@ -45,62 +45,65 @@ const FAULTS: readonly FaultKind[] = [
   'http418',
 ];
 
-describe.skipIf(!hasCandleData)(`candlecast record against the simulator with faults (${NO_DATA_REASON})`, () => {
-  const cases: { exchange: ExchangeId; file: string; symbol: string; timeframe: Timeframe }[] = [
-    { exchange: 'binance', file: 'binance_ETHUSDT_1m_2022-12_2023-01.csv', symbol: 'ETHUSDT', timeframe: '1m' },
-    { exchange: 'okx', file: 'binance_LINKUSDT_1h_2019-01_2021-06.csv', symbol: 'LINKUSDT', timeframe: '1h' },
-  ];
-  for (const c of cases) {
-    it(`${c.exchange}: writes exactly the source candles`, async () => {
-      const source = loadCandles(c.file).slice(3000, 5000);
-      const sim = new ExchangeSimulator({
-        exchange: c.exchange,
-        candles: source,
-        symbol: c.symbol,
-        timeframe: c.timeframe,
-        startIndex: 250, // history the command backfills through REST before the stream
-        candlesPerSecond: 600,
-        faults: { kinds: FAULTS, everyCandles: 150 },
+describe.skipIf(!hasCandleData)(
+  `candlecast record against the simulator with faults (${hasCandleData ? 'real data' : NO_DATA_REASON})`,
+  () => {
+    const cases: { exchange: ExchangeId; file: string; symbol: string; timeframe: Timeframe }[] = [
+      { exchange: 'binance', file: 'binance_ETHUSDT_1m_2022-12_2023-01.csv', symbol: 'ETHUSDT', timeframe: '1m' },
+      { exchange: 'okx', file: 'binance_LINKUSDT_1h_2019-01_2021-06.csv', symbol: 'LINKUSDT', timeframe: '1h' },
+    ];
+    for (const c of cases) {
+      it(`${c.exchange}: writes exactly the source candles`, async () => {
+        const source = loadCandles(c.file).slice(3000, 5000);
+        const sim = new ExchangeSimulator({
+          exchange: c.exchange,
+          candles: source,
+          symbol: c.symbol,
+          timeframe: c.timeframe,
+          startIndex: 250, // history the command backfills through REST before the stream
+          candlesPerSecond: 600,
+          faults: { kinds: FAULTS, everyCandles: 150 },
+        });
+        const urls = await sim.listen();
+        const out = join(mkdtempSync(join(tmpdir(), 'candlecast-record-')), 'out.csv');
+        const want = 1500;
+        try {
+          const r = await run([
+            'record',
+            '--exchange',
+            c.exchange,
+            '--symbol',
+            c.symbol,
+            '--interval',
+            c.timeframe,
+            '--rest-url',
+            urls.restUrl,
+            '--ws-url',
+            urls.wsUrl,
+            '--candles',
+            String(want),
+            '--stale-s',
+            '0.4',
+            '--out',
+            out,
+          ]);
+          expect(r.stderr).toMatch(/^recorded 1500 closed/);
+          expect(r.code).toBe(0);
+        } finally {
+          await sim.close();
+        }
+        const got = parseCandlesCsv(readFileSync(out, 'utf8'), { source: out });
+        expect(got.length).toBe(want);
+        const first = source.findIndex((x) => x.time === got[0]!.time);
+        expect(first).toBeGreaterThanOrEqual(0);
+        expect(got).toEqual(source.slice(first, first + want));
+        // the run really went through faults
+        const injected = FAULTS.filter((k) => sim.counts[k] > 0);
+        expect(injected.length).toBeGreaterThanOrEqual(6);
       });
-      const urls = await sim.listen();
-      const out = join(mkdtempSync(join(tmpdir(), 'candlecast-record-')), 'out.csv');
-      const want = 1500;
-      try {
-        const r = await run([
-          'record',
-          '--exchange',
-          c.exchange,
-          '--symbol',
-          c.symbol,
-          '--interval',
-          c.timeframe,
-          '--rest-url',
-          urls.restUrl,
-          '--ws-url',
-          urls.wsUrl,
-          '--candles',
-          String(want),
-          '--stale-s',
-          '0.4',
-          '--out',
-          out,
-        ]);
-        expect(r.stderr).toMatch(/^recorded 1500 closed/);
-        expect(r.code).toBe(0);
-      } finally {
-        await sim.close();
-      }
-      const got = parseCandlesCsv(readFileSync(out, 'utf8'), { source: out });
-      expect(got.length).toBe(want);
-      const first = source.findIndex((x) => x.time === got[0]!.time);
-      expect(first).toBeGreaterThanOrEqual(0);
-      expect(got).toEqual(source.slice(first, first + want));
-      // the run really went through faults
-      const injected = FAULTS.filter((k) => sim.counts[k] > 0);
-      expect(injected.length).toBeGreaterThanOrEqual(6);
-    });
-  }
-});
+    }
+  },
+);
 
 describe('candlecast record: bad arguments', () => {
   const bad: [string, string[], RegExp][] = [
