@@ -1,6 +1,6 @@
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.0.0',
+  version: 'pattern-cnn-1.1.0',
   seed: 20261124,
   /** Every file of ../shared/data/candles: 10+ symbols, timeframes 1m, 5m, 15m, 1h and 1d. */
   files: [
@@ -65,7 +65,7 @@ export const TRAIN_CONFIG = {
   /** Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). */
   augment: { rareBelow: 15000, targetPerPattern: 20000, maxCopies: 20, noise: 0.1 },
   batchSize: 256,
-  steps: 16000,
+  steps: 24000,
   /** Adam with linear warm-up then cosine decay from peak to final. */
   learningRate: { peak: 2e-3, final: 5e-5, warmupSteps: 200 },
   /**
@@ -80,6 +80,11 @@ export const TRAIN_CONFIG = {
    * working on the windows near the rules' sharp thresholds.
    */
   hardMining: { fraction: 0.25, candidates: 4 },
+  /**
+   * This fraction of every batch is drawn from the perturbed copies of rare-pattern windows (augment.ts): rare
+   * positives and, above all, their near misses, which uniform draws would almost never reach.
+   */
+  nearMissFraction: 0.125,
 } as const;
 
 export type TrainConfig = typeof TRAIN_CONFIG;

@@ -27,6 +27,7 @@ HIDDEN = 128
 CLIP = 50.0
 FLAT_SCALE_FRACTION = 1e-6
 OPEN_GAP_MARGIN = 0.1
+OPEN_RANGE_MARGIN = 0.1
 
 
 def windows(cols, ends):
@@ -47,6 +48,7 @@ def windows(cols, ends):
     out = np.empty((len(ends), WINDOW, FEATURES), dtype=np.float32)
     prices = (w[:, :, :4] - ref[:, None, None]) / scale[:, None, None]
     prices[:, 1:, 0] += OPEN_GAP_MARGIN * np.sign(w[:, 1:, 0] - w[:, :-1, 3])
+    prices[:, 1:, 0] += OPEN_RANGE_MARGIN * ((w[:, 1:, 0] > w[:, :-1, 1]).astype(np.float64) - (w[:, 1:, 0] < w[:, :-1, 2]))
     out[:, :, :4] = np.clip(prices, -CLIP, CLIP)
     safe = np.where(mean_vol > 0, mean_vol, 1.0)
     v = np.where(mean_vol[:, None] > 0, np.log1p(w[:, :, 4] / safe[:, None]), 0.0)
@@ -185,6 +187,10 @@ def main():
     rng = np.random.default_rng(cfg["seed"] ^ 0x9E3779B9)
     B, steps = cfg["batchSize"], cfg["steps"]
     hard_n = int(round(B * cfg["hardMining"]["fraction"]))
+    # Rows [perturbed_from, len(train_ends)) are the perturbed copies of rare-pattern windows (augment.ts): mostly
+    # near misses just outside a rare pattern, which uniform draws would almost never show the network.
+    perturbed_from = int(cfg["perturbedFrom"])
+    near_n = int(round(B * cfg["nearMissFraction"])) if perturbed_from < len(train_ends) else 0
     hard_candidates = cfg["hardMining"]["candidates"]
     lr_cfg = cfg["learningRate"]
     drawn = np.zeros(K)
@@ -196,6 +202,9 @@ def main():
         pick = flat_pos[offsets[c] + (rng.random(B) * counts[c]).astype(np.int64)]
         uniform = rng.integers(0, len(train_ends), B)
         rows = np.where(balanced, pick, uniform)
+        if near_n > 0:
+            near_at = B - hard_n - near_n
+            rows[near_at : near_at + near_n] = rng.integers(perturbed_from, len(train_ends), near_n)
         if hard_n > 0:
             # Hard-example mining: the last hard_n rows are the highest-loss of hard_n * candidates uniform windows.
             cand = rng.integers(0, len(train_ends), hard_n * hard_candidates)
@@ -209,9 +218,10 @@ def main():
         lr = learning_rate(step, steps, lr_cfg["peak"], lr_cfg["final"], lr_cfg["warmupSteps"])
         opt.step(params, grads, lr)
         loss_sum += loss
-        if (step + 1) % 500 == 0:
+        if (step + 1) % 500 == 0 or step + 1 == steps:
             rate_s = (step + 1) * B / (time.time() - started)
-            print(f"step {step + 1}/{steps} loss {loss_sum / 500:.5f} lr {lr:.2e} {rate_s:.0f} windows/s", flush=True)
+            mean_loss = loss_sum / (step % 500 + 1)
+            print(f"step {step + 1}/{steps} loss {mean_loss:.5f} lr {lr:.2e} {rate_s:.0f} windows/s", flush=True)
             loss_sum = 0.0
     os.makedirs(out_dir, exist_ok=True)
     np.concatenate([p.astype(np.float32).ravel() for p in params]).tofile(os.path.join(out_dir, "weights.f32"))

@@ -11,7 +11,7 @@
  *    saves it to public/models/pattern-cnn/ and scores it on the held-out split.
  * 4. Writes its entry `models.pattern_cnn` of public/models/manifest.json.
  *
- * Environment overrides for experiments: CNN_STEPS, CNN_OUT (model folder), CNN_NO_MANIFEST=1.
+ * Environment overrides for experiments: CNN_STEPS, CNN_OUT (model folder), CNN_NO_MANIFEST=1, CNN_FILES (subset).
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -48,6 +48,8 @@ const OUT_DIR = process.env['CNN_OUT'] ?? resolve(repoRoot, 'public', 'models', 
 const STEPS = Number(process.env['CNN_STEPS'] ?? TRAIN_CONFIG.steps);
 const WORK_DIR = process.env['CNN_WORK'] ?? resolve(repoRoot, 'training', '.work', 'pattern-cnn');
 const PYTHON = process.env['CANDLECAST_PYTHON'] ?? '/usr/bin/python3';
+/** Data files to train on: TRAIN_CONFIG.files, or a comma-separated subset for smoke runs (CNN_FILES). */
+const FILES: readonly string[] = process.env['CNN_FILES']?.split(',') ?? TRAIN_CONFIG.files;
 
 const log = (line: string) => console.log(`[train:cnn ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -72,6 +74,7 @@ function runNumpyTrainer(
   sources: readonly Source[],
   train: WindowSet,
   trainLabels: Uint8Array,
+  perturbedFrom: number,
 ): { weights: Float32Array; drawn: number[]; total: number; seconds: number } {
   const dataDir = join(WORK_DIR, 'data');
   const outDir = join(WORK_DIR, 'out');
@@ -114,6 +117,8 @@ function runNumpyTrainer(
     learningRate: TRAIN_CONFIG.learningRate,
     balancedFraction: TRAIN_CONFIG.balancedFraction,
     hardMining: TRAIN_CONFIG.hardMining,
+    nearMissFraction: TRAIN_CONFIG.nearMissFraction,
+    perturbedFrom,
   };
   writeFileSync(join(WORK_DIR, 'config.json'), JSON.stringify(config));
   log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
@@ -145,7 +150,7 @@ async function main(): Promise<void> {
 
   const originals: Source[] = [];
   const sources: Source[] = [];
-  for (const file of TRAIN_CONFIG.files) {
+  for (const file of FILES) {
     const original = loadSource(DATA_DIR, file, detectPatterns);
     originals.push(original);
     sources.push(original);
@@ -174,7 +179,7 @@ async function main(): Promise<void> {
   log(`train positives: ${PATTERN_NAMES.map((p, j) => `${p}=${trainPos[j]}`).join(' ')}`);
 
   const trueRate = trainPos.map((c) => clampP(c / train.n));
-  const trained = runNumpyTrainer(sources, train, trainLabels);
+  const trained = runNumpyTrainer(sources, train, trainLabels, base.n);
   const w = weightsFromFlat(trained.weights);
   const trainSeconds = trained.seconds;
 
@@ -266,6 +271,7 @@ async function main(): Promise<void> {
         learning_rate: TRAIN_CONFIG.learningRate,
         balanced_fraction: TRAIN_CONFIG.balancedFraction,
         hard_mining: TRAIN_CONFIG.hardMining,
+        near_miss_fraction: TRAIN_CONFIG.nearMissFraction,
         backend: 'wasm (im2col + matMul graph)',
         seconds: Math.round(totalSeconds),
         split: 'per file, time-ordered: first 70% train, next 10% validation (thresholds), latest 20% held out',

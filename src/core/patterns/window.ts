@@ -22,6 +22,11 @@ import type { CandleColumns } from '../candles/candle';
  *   patterns' real-body gaps). A one-tick gap is ~1e-4 of a candle range, far below what a network can
  *   resolve; with the margin, "equal", "a tick above" and "a tick below" are 0.1 range apart, while the
  *   exact open stays recoverable (no encoded gap lies strictly between 0 and the margin).
+ * - Range margin on the open (candles 2..20): a further `OPEN_RANGE_MARGIN` up when the open lies strictly above
+ *   the previous high, down when strictly below the previous low. Piercing line (`open < low[-1]`) and dark
+ *   cloud cover (`open > high[-1]`) flip on whether the open leaves the previous candle's range, again usually by
+ *   one tick; with this margin an open a tick outside the previous range sits a full margin further out than an
+ *   open equal to the previous high or low.
  * - volume -> `log1p(volume / meanVolume)` with `meanVolume` the window's mean volume (0 when the
  *   window has no volume), so volume is scale-free too.
  * - Every value is clipped to `[-WINDOW_CLIP, WINDOW_CLIP]` so extreme candles cannot blow up
@@ -31,9 +36,11 @@ export const WINDOW_LENGTH = 20;
 export const WINDOW_FEATURES = 5;
 export const WINDOW_SIZE = WINDOW_LENGTH * WINDOW_FEATURES;
 export const WINDOW_NORMALIZATION =
-  'ohlc-minus-last-close-over-mean-range+open-gap-margin-0.1+log1p-relative-volume/v2';
+  'ohlc-minus-last-close-over-mean-range+open-gap-margin-0.1+open-range-margin-0.1+log1p-relative-volume/v3';
 /** Shift of the open in the direction of its gap to the previous close, in mean ranges (see above). */
 export const OPEN_GAP_MARGIN = 0.1;
+/** Further shift of an open outside the previous candle's high-low range, in mean ranges (see above). */
+export const OPEN_RANGE_MARGIN = 0.1;
 export const WINDOW_CLIP = 50;
 const FLAT_SCALE_FRACTION = 1e-6;
 
@@ -62,8 +69,14 @@ export function writeWindow(cols: CandleColumns, end: number, out: Float32Array,
   const meanVolume = volumeSum / WINDOW_LENGTH;
   let o = offset;
   for (let i = start; i <= end; i++) {
-    const gap = i > start ? Math.sign(cols.open[i]! - cols.close[i - 1]!) : 0;
-    out[o++] = clip((cols.open[i]! - ref) / scale + OPEN_GAP_MARGIN * gap);
+    const open = cols.open[i]!;
+    let margin = 0;
+    if (i > start) {
+      margin = OPEN_GAP_MARGIN * Math.sign(open - cols.close[i - 1]!);
+      if (open > cols.high[i - 1]!) margin += OPEN_RANGE_MARGIN;
+      else if (open < cols.low[i - 1]!) margin -= OPEN_RANGE_MARGIN;
+    }
+    out[o++] = clip((open - ref) / scale + margin);
     out[o++] = clip((cols.high[i]! - ref) / scale);
     out[o++] = clip((cols.low[i]! - ref) / scale);
     out[o++] = clip((cols.close[i]! - ref) / scale);

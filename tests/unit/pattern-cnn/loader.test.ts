@@ -88,6 +88,26 @@ describe('loadPatternCnn', () => {
     }
   });
 
+  it('falls back to the next backend when the active one fails at run time, and reports it', async () => {
+    const cnn = await loadPatternCnnFromDir(good, { backends: ['wasm', 'cpu'] });
+    const conv = tf.getKernel('Conv2D', 'wasm');
+    expect(conv).toBeDefined();
+    try {
+      expect(cnn.backend).toBe('wasm');
+      const x = Float32Array.from({ length: 2 * WINDOW_SIZE }, (_, i) => Math.cos(i * 0.11));
+      const before = await cnn.predict(x, 2);
+      // The wasm backend loses a kernel the model needs: the next predict must still answer, from cpu.
+      tf.unregisterKernel('Conv2D', 'wasm');
+      const after = await cnn.predict(x, 2);
+      expect(cnn.backend).toBe('cpu');
+      expect(cnn.skippedBackends.wasm).toMatch(/Conv2D/);
+      for (let i = 0; i < after.length; i++) expect(Math.abs(after[i]! - before[i]!)).toBeLessThanOrEqual(1e-5);
+    } finally {
+      if (!tf.getKernel('Conv2D', 'wasm')) tf.registerKernel(conv!);
+      cnn.dispose();
+    }
+  });
+
   it('rejects a missing model folder', async () => {
     expect((await loadError(join(tempDir(), 'nope'))).message).toMatch(/model\.json: no such file/);
   });

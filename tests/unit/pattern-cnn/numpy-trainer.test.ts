@@ -9,7 +9,7 @@ import { buildWindows, WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_SIZE } from '../..
 import { mulberry32 } from '../../../src/core/util/random';
 import { mirrorColumns } from '../../../training/cnn/dataset';
 import { initWeights, sigmoidCrossEntropy, weightCount, weightVariables } from '../../../training/cnn/model';
-import { simulatedCandles } from './synthetic';
+import { simulatedCandles, withOpenGaps } from './synthetic';
 
 const PYTHON = '/usr/bin/python3';
 const TRAIN_PY_DIR = resolve(__dirname, '..', '..', '..', 'training', 'cnn');
@@ -36,7 +36,7 @@ describe.skipIf(!hasPython)('NumPy trainer matches the tfjs im2col model', () =>
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('normalises windows exactly like window.ts (original and mirrored candles)', () => {
-    const cols = toColumns(simulatedCandles(200, 3));
+    const cols = toColumns(withOpenGaps(simulatedCandles(200, 3)));
     for (const c of [cols, mirrorColumns(cols)]) {
       const ends = [19, 77, 199];
       const ts = buildWindows(c, ends);

@@ -9,3 +9,25 @@ export function simulatedCandles(n: number, seed: number): Candle[] {
   for (let i = 0; i < n; i++) out.push(market.nextCandle(start + i * 3_600_000).at(-1)!);
   return out;
 }
+
+/**
+ * The candles with their opens moved off the previous close in a fixed rotation: equal to it, a little above or below
+ * it inside the previous candle's range, and beyond the previous high or low, so every case of the window's open
+ * margins occurs. High and low widen to keep each candle valid.
+ */
+export function withOpenGaps(candles: readonly Candle[]): Candle[] {
+  return candles.map((c, i) => {
+    const prev = candles[i - 1];
+    if (!prev) return c;
+    const range = prev.high - prev.low;
+    const opens = [
+      prev.close,
+      prev.close + 0.25 * (prev.high - prev.close),
+      prev.close - 0.25 * (prev.close - prev.low),
+      prev.high + 0.5 * range,
+      prev.low - 0.5 * range,
+    ];
+    const open = opens[i % opens.length]!;
+    return { ...c, open, high: Math.max(c.high, open), low: Math.min(c.low, open) };
+  });
+}

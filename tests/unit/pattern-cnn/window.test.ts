@@ -3,13 +3,14 @@ import { toColumns, type Candle } from '../../../src/core/candles/candle';
 import {
   buildWindows,
   OPEN_GAP_MARGIN,
+  OPEN_RANGE_MARGIN,
   WINDOW_CLIP,
   WINDOW_FEATURES,
   WINDOW_LENGTH,
   WINDOW_SIZE,
   writeWindow,
 } from '../../../src/core/patterns/window';
-import { simulatedCandles } from './synthetic';
+import { simulatedCandles, withOpenGaps } from './synthetic';
 
 function scaled(candles: readonly Candle[], price: number, volume: number): Candle[] {
   return candles.map((c) => ({
@@ -23,7 +24,7 @@ function scaled(candles: readonly Candle[], price: number, volume: number): Cand
 }
 
 describe('normalised OHLCV windows', () => {
-  const candles = simulatedCandles(120, 11);
+  const candles = withOpenGaps(simulatedCandles(120, 11));
   const cols = toColumns(candles);
   const ends = [19, 50, 119];
 
@@ -50,8 +51,10 @@ describe('normalised OHLCV windows', () => {
     for (let t = 0; t < WINDOW_LENGTH; t++) {
       const c = candles[start + t]!;
       const row = w.subarray(t * WINDOW_FEATURES, (t + 1) * WINDOW_FEATURES);
-      const gap = t === 0 ? 0 : Math.sign(c.open - candles[start + t - 1]!.close);
-      expect(row[0]).toBeCloseTo((c.open - ref) / range + OPEN_GAP_MARGIN * gap, 5);
+      const prev = t === 0 ? undefined : candles[start + t - 1]!;
+      const gap = prev ? Math.sign(c.open - prev.close) : 0;
+      const outside = prev ? (c.open > prev.high ? 1 : c.open < prev.low ? -1 : 0) : 0;
+      expect(row[0]).toBeCloseTo((c.open - ref) / range + OPEN_GAP_MARGIN * gap + OPEN_RANGE_MARGIN * outside, 5);
       expect(row[1]).toBeCloseTo((c.high - ref) / range, 5);
       expect(row[2]).toBeCloseTo((c.low - ref) / range, 5);
       expect(row[3]).toBeCloseTo((c.close - ref) / range, 5);
