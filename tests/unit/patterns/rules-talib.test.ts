@@ -7,15 +7,26 @@ import { stepRule } from '../../../src/core/patterns/rules/rule';
 import { hasCandleData, loadCandles, NO_DATA_REASON } from '../../helpers/data';
 import { plainOhlc, talibCandle } from './talib-oracle';
 
-/** Several symbols and timeframes, including a 1m file with a gap and ~72 flat zero-volume candles. */
-const FILES = [
-  'binance_BTCUSDT_1m_2023-03_2023-05.csv',
-  'binance_DOGEUSDT_1m_2021-04_2021-05.csv',
-  'binance_ETHUSDT_1h_2017-08_2021-06.csv',
-  'binance_SOLUSDT_15m_2023-04_2024-04.csv',
-  'binance_BTCUSDT_5m_2021-01_2021-05.csv',
-  'binance_BNBUSDT_1d_2017-11_2021-06.csv',
+/**
+ * Several symbols and timeframes, including a 1m file with a gap and ~72 flat zero-volume candles; the last two rescale
+ * real candles to price levels not in the data (a sub-cent token, a price in the millions).
+ */
+const FILES: [file: string, priceScale: number][] = [
+  ['binance_BTCUSDT_1m_2023-03_2023-05.csv', 1],
+  ['binance_DOGEUSDT_1m_2021-04_2021-05.csv', 1],
+  ['binance_ETHUSDT_1h_2017-08_2021-06.csv', 1],
+  ['binance_SOLUSDT_15m_2023-04_2024-04.csv', 1],
+  ['binance_BTCUSDT_5m_2021-01_2021-05.csv', 1],
+  ['binance_BNBUSDT_1d_2017-11_2021-06.csv', 1],
+  ['binance_DOGEUSDT_1m_2021-04_2021-05.csv', 1e-4],
+  ['binance_ETHUSDT_1h_2017-08_2021-06.csv', 1000],
 ];
+
+function rescaled(cols: CandleColumns, k: number): CandleColumns {
+  if (k === 1) return cols;
+  const times = (a: Float64Array) => a.map((v) => v * k);
+  return { ...cols, open: times(cols.open), high: times(cols.high), low: times(cols.low), close: times(cols.close) };
+}
 
 const MIN_OCCURRENCES = 20;
 
@@ -28,9 +39,9 @@ interface Tally {
 describe.skipIf(!hasCandleData)(`candlestick rules vs TA-Lib (${hasCandleData ? 'real data' : NO_DATA_REASON})`, () => {
   const totals = new Map<string, Tally>(PATTERN_NAMES.map((p) => [p, { ours: 0, talib: 0, both: 0 }]));
 
-  for (const file of FILES) {
-    it(`${file}: every TA-Lib-backed rule equals its CDL function exactly`, () => {
-      const cols = toColumns(loadCandles(file));
+  for (const [file, k] of FILES) {
+    it(`${file}${k === 1 ? '' : `, prices x ${k}`}: every TA-Lib-backed rule equals its CDL function exactly`, () => {
+      const cols = rescaled(toColumns(loadCandles(file)), k);
       const n = cols.close.length;
       const ohlc = plainOhlc(cols);
       const flags = detectPatterns(cols);
