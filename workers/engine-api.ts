@@ -2,6 +2,7 @@ import type { Candle } from '../src/core/candles/candle';
 import type { Timeframe } from '../src/core/candles/timeframe';
 import type { ReplaySpeed, ReplayStatus } from '../src/feeds/replay';
 import type { HorizonKey, HorizonPrediction, Insight, PatternsPart, Signal } from '../src/core/insights/types';
+import type { PatternName } from '../src/core/patterns/names';
 
 /** Where a stream's candles come from. */
 export type StreamSource = 'live' | 'simulated' | 'replay' | 'cache';
@@ -22,11 +23,22 @@ export interface StreamUpdate {
   insight: Insight | null;
 }
 
+/** The rule detections at one closed candle of a stream's history. */
+export interface HistoryPatterns {
+  time: number;
+  rules: PatternName[];
+}
+
 export interface SubscriptionInfo {
   id: number;
   source: StreamSource;
   /** The stream's candles so far (oldest first), so a new chart can draw at once. */
   history: Candle[];
+  /**
+   * Rule detections of the closed candles in `history` that have any (oldest first, the newest few hundred), so the
+   * chart marks patterns of candles that closed before it opened. The CNN scores only candles it sees close.
+   */
+  historyPatterns: HistoryPatterns[];
   /** The latest Insight of the stream, if one has been computed. */
   insight: Insight | null;
 }

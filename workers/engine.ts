@@ -124,7 +124,13 @@ export class Engine implements EngineApi {
     const id = this.nextId++;
     stream.listeners.set(id, onUpdate);
     this.subscriptions.set(id, stream);
-    return { id, source: stream.source, history: stream.history(), insight: stream.latestInsight };
+    return {
+      id,
+      source: stream.source,
+      history: stream.history(),
+      historyPatterns: stream.historyPatterns(),
+      insight: stream.latestInsight,
+    };
   }
 
   async unsubscribe(id: number): Promise<void> {

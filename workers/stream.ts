@@ -1,10 +1,15 @@
-import type { Candle, CandleUpdate } from '../src/core/candles/candle';
+import { toColumns, type Candle, type CandleUpdate } from '../src/core/candles/candle';
 import { CandleRingBuffer } from '../src/core/candles/ring-buffer';
 import { InsightPipeline, type PipelineModels } from '../src/core/insights/pipeline';
 import { TrackRecorder, type ScoredPrediction } from '../src/core/insights/track-record';
 import type { Insight } from '../src/core/insights/types';
 import { oneLine } from '../src/core/util/errors';
-import type { FeedInfo, StreamKey, StreamSource, StreamUpdate } from './engine-api';
+import { PATTERN_NAMES } from '../src/core/patterns/names';
+import { detectPatterns } from '../src/core/patterns/rules';
+import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamUpdate } from './engine-api';
+
+/** How many history candles with patterns a new subscriber gets marked (the chart keeps as many markers). */
+export const HISTORY_PATTERN_LIMIT = 300;
 
 /** Something that produces candle updates for one stream and can be stopped. */
 export interface CandleSource {
@@ -145,6 +150,18 @@ export class Stream {
     if (this.listeners.size === 0) return;
     const message: StreamUpdate = { key: this.key, candle, closed, source: this.source, insight: this.latestInsight };
     for (const listener of this.listeners.values()) listener(message);
+  }
+
+  /** Rule detections of the closed candles held, for the newest `limit` candles that have any. */
+  historyPatterns(limit = HISTORY_PATTERN_LIMIT): HistoryPatterns[] {
+    const closed = this.candles.toArray().filter((c) => c.time <= this.lastClosedTime);
+    const flags = detectPatterns(toColumns(closed));
+    const out: HistoryPatterns[] = [];
+    for (let i = closed.length - 1; i >= 0 && out.length < limit; i--) {
+      const rules = PATTERN_NAMES.filter((p) => flags[p][i] === 1);
+      if (rules.length > 0) out.push({ time: closed[i]!.time, rules });
+    }
+    return out.reverse();
   }
 
   history(limit?: number): Candle[] {

@@ -102,7 +102,11 @@ export function patternsAtCandle(patterns: PatternsPart): PatternName[] {
 
 /** One marker per candle with patterns: pointing up when bullish patterns outnumber bearish ones, and so on. */
 export function markerFor(timeMs: number, patterns: PatternsPart): PatternMarker | null {
-  const names = patternsAtCandle(patterns);
+  return markerOf(timeMs, patternsAtCandle(patterns));
+}
+
+/** The marker of a candle with these patterns (null for none). */
+export function markerOf(timeMs: number, names: PatternName[]): PatternMarker | null {
   if (names.length === 0) return null;
   let score = 0;
   for (const n of names) score += PATTERN_BIAS[n] === 'bullish' ? 1 : PATTERN_BIAS[n] === 'bearish' ? -1 : 0;
@@ -118,8 +122,23 @@ export class MarkerHistory {
 
   /** Records the patterns of the insight's candle; returns true when the markers changed. */
   record(insight: Insight): boolean {
-    const marker = markerFor(insight.time, insight.patterns);
-    const time = Math.floor(insight.time / 1000);
+    return this.put(insight.time, markerFor(insight.time, insight.patterns));
+  }
+
+  /**
+   * Records the rule detections of candles that closed before the view opened, leaving candles already marked from
+   * an insight (CNN and rules) as they are; returns true when markers changed.
+   */
+  recordHistory(entries: readonly { time: number; rules: PatternName[] }[]): boolean {
+    let changed = false;
+    for (const e of entries) {
+      if (!this.byTime.has(toSeconds(e.time))) changed = this.put(e.time, markerOf(e.time, e.rules)) || changed;
+    }
+    return changed;
+  }
+
+  private put(timeMs: number, marker: PatternMarker | null): boolean {
+    const time = toSeconds(timeMs);
     if (!marker) return this.byTime.delete(time);
     const previous = this.byTime.get(time);
     if (previous && previous.text === marker.text && previous.bias === marker.bias) return false;
@@ -155,8 +174,8 @@ export function sameInsight(a: Insight, b: Insight | null): boolean {
   );
 }
 
-/** Only the `keep` most recent markers keep their text; older ones are shapes only, so labels do not pile up. */
-export function labelRecent(markers: readonly PatternMarker[], keep = 4): PatternMarker[] {
+/** Only the `keep` most recent markers keep their text; older ones are shapes only, so labels do not overlap on neighbouring candles. */
+export function labelRecent(markers: readonly PatternMarker[], keep = 1): PatternMarker[] {
   const first = markers.length - keep;
   return markers.map((m, i) => (i >= first ? m : { ...m, text: '' }));
 }

@@ -4,6 +4,8 @@ import { Engine } from '../../../workers/engine';
 import { openStorage } from '../../../workers/storage';
 import type { StreamUpdate } from '../../../workers/engine-api';
 import { PATTERN_NAMES } from '../../../src/core/patterns/names';
+import { detectPatterns } from '../../../src/core/patterns/rules';
+import { toColumns } from '../../../src/core/candles/candle';
 import { formatCandlesCsv } from '../../../src/feeds/csv';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 
@@ -26,6 +28,16 @@ describe('Engine (worker side, run in Node)', () => {
     const sub = await engine.subscribe('btcusdt', '1m', 'simulated', (u) => updates.push(u));
     expect(sub.source).toBe('simulated');
     expect(sub.history.length).toBeGreaterThanOrEqual(500);
+    // The history's rule detections come with it, as detectPatterns finds them, for closed candles only (the
+    // simulated market's newest candle is still open).
+    const closed = sub.history.slice(0, -1);
+    const flags = detectPatterns(toColumns(closed));
+    const expected = closed.flatMap((c, i) => {
+      const found = PATTERN_NAMES.filter((p) => flags[p][i] === 1);
+      return found.length > 0 ? [{ time: c.time, rules: found }] : [];
+    });
+    expect(expected.length).toBeGreaterThan(10);
+    expect(sub.historyPatterns).toEqual(expected.slice(-300));
     const insight = await engine.getInsights('BTCUSDT', '1m', 'simulated');
     expect(insight).not.toBeNull();
     expect(insight!.symbol).toBe('BTCUSDT');

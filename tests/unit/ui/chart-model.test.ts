@@ -123,6 +123,22 @@ describe('chart model', () => {
     expect(h.record(insight(T0 + 240_000, patterns()))).toBe(true);
     expect(h.markers().map((m) => m.text)).toEqual(['Doji']);
   });
+
+  it('history markers fill candles not marked yet and never replace a marker from an insight', () => {
+    const h = new MarkerHistory(10);
+    h.record(insight(T0 + 60_000, patterns({ detected: { hammer: 0.8 }, rules: rules(['hammer']) })));
+    const changed = h.recordHistory([
+      { time: T0, rules: ['engulfing_bearish'] },
+      { time: T0 + 60_000, rules: ['doji'] },
+      { time: T0 + 120_000, rules: [] },
+    ]);
+    expect(changed).toBe(true);
+    expect(h.markers()).toEqual([
+      { time: T0 / 1000, bias: 'bearish', text: 'Engulfing (bearish)', patterns: ['engulfing_bearish'] },
+      { time: T0 / 1000 + 60, bias: 'bullish', text: 'Hammer', patterns: ['hammer'] },
+    ]);
+    expect(h.recordHistory([{ time: T0, rules: ['engulfing_bearish'] }])).toBe(false);
+  });
 });
 
 describe('pattern rows', () => {
