@@ -33,3 +33,26 @@ export class Cci {
     return (this.value = num !== 0 && dev !== 0 ? num / (0.015 * (dev / n)) : 0);
   }
 }
+
+/**
+ * Batch twin of Cci, fed from candle 0: tp[t] = (high + low + close) / 3 (the caller's typical prices, same
+ * expression), writes the CCI to out[t] (NaN while the window fills). The window is summed in the streaming
+ * ring's slot order (slot j holds the candle t' <= t with t' % period == j), so sums are identical.
+ */
+export function cciBatch(tp: Float64Array, period: number, out: Float64Array): void {
+  const rows = tp.length;
+  const n = period;
+  out.fill(NaN, 0, Math.min(rows, n - 1));
+  for (let t = n - 1; t < rows; t++) {
+    const base = t - (t % n); // candle in slot 0; slots after t % n hold candles of the previous pass
+    let avg = 0;
+    for (let j = base; j <= t; j++) avg += tp[j]!;
+    for (let j = t + 1 - n; j < base; j++) avg += tp[j]!;
+    avg /= n;
+    let dev = 0;
+    for (let j = base; j <= t; j++) dev += Math.abs(tp[j]! - avg);
+    for (let j = t + 1 - n; j < base; j++) dev += Math.abs(tp[j]! - avg);
+    const num = tp[t]! - avg;
+    out[t] = num !== 0 && dev !== 0 ? num / (0.015 * (dev / n)) : 0;
+  }
+}
