@@ -146,7 +146,7 @@ export function returnsAndLags(ctx: BatchContext): void {
     const k = LAGS[j]!;
     const out = ctx.col(I_LAG[j]!);
     out.fill(NaN, 0, Math.min(rows, k + 1));
-    for (let t = k + 1; t < rows; t++) out[t] = logRet[t - k]!;
+    if (rows > k + 1) out.set(logRet.subarray(1, rows - k), k + 1);
   }
   const up = ctx.col(I_UPSTREAK);
   const down = ctx.col(I_DOWNSTREAK);
@@ -185,9 +185,9 @@ export function returnsAndLags(ctx: BatchContext): void {
   for (let t = 1; t < rows; t++) {
     const ab = Math.abs(close[t]! - open[t]!);
     growth[t] = ratio(ab, ab + Math.abs(close[t - 1]! - open[t - 1]!), 0.5);
-    brLag1[t] = bodyRatio[t - 1]!;
   }
-  for (let t = 2; t < rows; t++) brLag2[t] = bodyRatio[t - 2]!;
+  brLag1.set(bodyRatio.subarray(0, rows - 1), 1);
+  if (rows > 2) brLag2.set(bodyRatio.subarray(0, rows - 2), 2);
 }
 
 /** Direction sums and body-ratio sums (after candleGeometry). */
@@ -201,7 +201,6 @@ export function sequences(ctx: BatchContext): void {
   const abs = ctx.take();
   for (let t = 0; t < rows; t++) abs[t] = Math.abs(bodyRatio[t]!);
   const out = ctx.col(I_BRABS10);
-  rollingSumBatch(abs, 0, 10, out);
-  for (let t = 0; t < rows; t++) out[t] = out[t]! / 10;
+  rollingSumBatch(abs, 0, 10, out, 10);
   ctx.give(abs);
 }

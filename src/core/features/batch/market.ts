@@ -74,13 +74,11 @@ function windowed(ctx: BatchContext, lnHL: Float64Array): void {
   }
   for (let t = 0; t < rows; t++) x[t] = volume[t] === 0 ? 1 : 0;
   const zVol = ctx.col(I_ZVOL);
-  rollingSumBatch(x, 0, 20, zVol);
-  for (let t = 0; t < rows; t++) zVol[t] = zVol[t]! / 20;
+  rollingSumBatch(x, 0, 20, zVol, 20);
   const range = ctx.col(I_RANGE);
   for (let t = 0; t < rows; t++) x[t] = range[t] === 0 ? 1 : 0;
   const flat = ctx.col(I_FLAT);
-  rollingSumBatch(x, 0, 20, flat);
-  for (let t = 0; t < rows; t++) flat[t] = flat[t]! / 20;
+  rollingSumBatch(x, 0, 20, flat, 20);
 
   for (let t = 0; t < rows; t++) {
     const v = Math.log(high[t]! / low[t]!);
@@ -184,8 +182,7 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
     x[t] = spread > 0 ? spread : 0;
   }
   const cs = ctx.col(I_CS);
-  rollingSumBatch(x, 1, 20, cs);
-  for (let t = 0; t < rows; t++) cs[t] = cs[t]! / 20;
+  rollingSumBatch(x, 1, 20, cs, 20);
 
   // efficiency ratio
   for (let t = 1; t < rows; t++) x[t] = Math.abs(close[t]! - close[t - 1]!);

@@ -69,9 +69,10 @@ export class RollingSum {
  * out[t] (NaN before `start` and while the window fills), with the same operations in the same order as
  * `update`: the same running total, the same exact re-summation every `period` updates (the running
  * update it replaces is skipped: its result was overwritten), the same all-zero rule (tracked as the
- * index of the newest non-zero value instead of a count: the same test).
+ * index of the newest non-zero value instead of a count: the same test). With `divisor`, writes value / divisor
+ * (what callers of the streaming kernel compute next) in the same pass.
  */
-export function rollingSumBatch(x: Float64Array, start: number, period: number, out: Float64Array): void {
+export function rollingSumBatch(x: Float64Array, start: number, period: number, out: Float64Array, divisor = 1): void {
   const rows = x.length;
   const n = period;
   const first = start + n - 1; // first full window; re-summed, as are first + n, first + 2n, ...
@@ -83,13 +84,23 @@ export function rollingSumBatch(x: Float64Array, start: number, period: number, 
     let sum = 0;
     for (let j = r - n + 1; j <= r; j++) sum += x[j]!;
     if (x[r] !== 0) lastNonZero = r;
-    out[r] = lastNonZero > r - n ? sum : 0;
+    if (divisor === 1) out[r] = lastNonZero > r - n ? sum : 0;
+    else out[r] = (lastNonZero > r - n ? sum : 0) / divisor;
     const end = Math.min(rows, r + n);
-    for (let t = r + 1; t < end; t++) {
-      const v = x[t]!;
-      sum += v - x[t - n]!;
-      if (v !== 0) lastNonZero = t;
-      out[t] = lastNonZero > t - n ? sum : 0;
+    if (divisor === 1) {
+      for (let t = r + 1; t < end; t++) {
+        const v = x[t]!;
+        sum += v - x[t - n]!;
+        if (v !== 0) lastNonZero = t;
+        out[t] = lastNonZero > t - n ? sum : 0;
+      }
+    } else {
+      for (let t = r + 1; t < end; t++) {
+        const v = x[t]!;
+        sum += v - x[t - n]!;
+        if (v !== 0) lastNonZero = t;
+        out[t] = (lastNonZero > t - n ? sum : 0) / divisor;
+      }
     }
   }
 }
