@@ -173,6 +173,14 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
             out,
             streamed(x, start, (v) => k.update(v, false)),
           );
+          const scaled = col(rows);
+          rollingSumBatch(x, start, n, scaled, 20);
+          const k2 = new RollingSum(n);
+          expectSame(
+            `sum/20 ${name}(${start}, ${n})`,
+            scaled,
+            streamed(x, start, (v) => k2.update(v, false) / 20),
+          );
         }
       }
       for (const [x, start, n, order] of [
