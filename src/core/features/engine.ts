@@ -1,4 +1,4 @@
-import type { Candle, CandleColumns } from '../candles/candle';
+import type { Candle } from '../candles/candle';
 import { Atr } from './indicators/atr';
 import { Cci } from './indicators/cci';
 import { Dmi } from './indicators/dmi';
@@ -653,50 +653,4 @@ export class FeatureEngine {
   }
 }
 
-const BLOCK = 64;
-
-/**
- * Batch mode: one Float64Array column per FEATURES entry (NaN = empty). Runs the streaming kernels through
- * one FeatureEngine (so batch and streaming agree bit for bit by construction), buffering rows in blocks
- * and transposing them block by block into the columns (views into one buffer), which keeps the column
- * writes sequential.
- */
-export function computeFeatures(cols: CandleColumns): Float64Array[] {
-  const rows = cols.close.length;
-  const buffer = new ArrayBuffer(NF * rows * 8);
-  const columns: Float64Array[] = new Array<Float64Array>(NF);
-  for (let f = 0; f < NF; f++) columns[f] = new Float64Array(buffer, f * rows * 8, rows);
-  const engine = new FeatureEngine();
-  const { open, high, low, close, volume } = cols;
-  const block = new Float64Array(BLOCK * NF);
-  for (let start = 0; start < rows; start += BLOCK) {
-    const end = Math.min(rows, start + BLOCK);
-    for (let i = start; i < end; i++) {
-      block.set(engine.step(open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, false), (i - start) * NF);
-    }
-    const m = end - start;
-    for (let f = 0; f < NF; f++) {
-      const col = columns[f]!;
-      for (let r = 0, k = f; r < m; r++, k += NF) col[start + r] = block[k]!;
-    }
-  }
-  return columns;
-}
-
-/** Row-major [rows x MODEL_FEATURE_NAMES.length] model inputs (NaN = missing) for training and inference. */
-export function modelFeatureMatrix(cols: CandleColumns): {
-  names: readonly string[];
-  rows: number;
-  values: Float64Array;
-} {
-  const rows = cols.close.length;
-  const values = new Float64Array(rows * NM);
-  const engine = new FeatureEngine();
-  const { open, high, low, close, volume } = cols;
-  for (let i = 0; i < rows; i++) {
-    const row = engine.step(open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, false);
-    const base = i * NM;
-    for (let j = 0; j < NM; j++) values[base + j] = row[MODEL_IDX[j]!]!;
-  }
-  return { names: MODEL_FEATURE_NAMES, rows, values };
-}
+export { computeFeatures, modelFeatureMatrix } from './batch';

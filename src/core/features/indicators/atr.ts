@@ -50,3 +50,26 @@ export class Atr {
     return isZero(close) ? 0 : (this.value / close) * 100;
   }
 }
+
+/**
+ * Batch twin of Atr: feeds the true ranges tr[start], tr[start + 1], ... and writes the ATR after each
+ * update to out[t] (NaN until `period` true ranges were seen), with the same operations as `update`.
+ */
+export function atrBatch(tr: Float64Array, start: number, period: number, out: Float64Array): void {
+  const rows = tr.length;
+  const n = period;
+  const seeded = Math.min(rows, start + n - 1);
+  out.fill(NaN, 0, seeded);
+  if (seeded >= rows) return;
+  let acc = 0;
+  for (let t = start; t < seeded; t++) acc += tr[t]!;
+  acc += tr[seeded]!;
+  acc /= n;
+  out[seeded] = acc;
+  for (let t = seeded + 1; t < rows; t++) {
+    acc *= n - 1;
+    acc += tr[t]!;
+    acc /= n;
+    out[t] = acc;
+  }
+}

@@ -99,3 +99,68 @@ export class Dmi {
     this.adxValue = i >= 2 * n - 1 ? this.adx : NaN;
   }
 }
+
+/**
+ * Batch twin of Dmi, fed from candle 0: writes +DI, -DI and ADX after each update to the given columns
+ * (NaN during warm-up), with the same operations in the same order as `update`.
+ */
+export function dmiBatch(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  plusDiOut: Float64Array,
+  minusDiOut: Float64Array,
+  adxOut: Float64Array,
+): void {
+  const rows = close.length;
+  const n = period;
+  if (rows === 0) return;
+  plusDiOut.fill(NaN, 0, Math.min(rows, n));
+  minusDiOut.fill(NaN, 0, Math.min(rows, n));
+  adxOut.fill(NaN, 0, Math.min(rows, 2 * n - 1));
+  let pdm = 0;
+  let mdm = 0;
+  let trS = 0;
+  let sumDx = 0;
+  let adx = NaN;
+  for (let i = 1; i < rows; i++) {
+    const high1 = high[i]!;
+    const low1 = low[i]!;
+    const diffP = high1 - high[i - 1]!;
+    const diffM = low[i - 1]! - low1;
+    const tr = tr1(high1, low1, close[i - 1]!);
+    if (i < n) {
+      if (diffM > 0 && diffP < diffM) mdm += diffM;
+      else if (diffP > 0 && diffP > diffM) pdm += diffP;
+      trS += tr;
+      continue;
+    }
+    mdm -= mdm / n;
+    pdm -= pdm / n;
+    if (diffM > 0 && diffP < diffM) mdm += diffM;
+    else if (diffP > 0 && diffP > diffM) pdm += diffP;
+    trS = trS - trS / n + tr;
+    let dx = NaN;
+    if (!isZero(trS)) {
+      const minusDi = 100 * (mdm / trS);
+      const plusDi = 100 * (pdm / trS);
+      minusDiOut[i] = minusDi;
+      plusDiOut[i] = plusDi;
+      const sum = minusDi + plusDi;
+      if (!isZero(sum)) dx = 100 * (Math.abs(minusDi - plusDi) / sum);
+    } else {
+      minusDiOut[i] = 0;
+      plusDiOut[i] = 0;
+    }
+    if (i < 2 * n - 1) {
+      if (dx === dx) sumDx += dx;
+    } else if (i === 2 * n - 1) {
+      if (dx === dx) sumDx += dx;
+      adx = sumDx / n;
+    } else if (dx === dx) {
+      adx = (adx * (n - 1) + dx) / n;
+    }
+    if (i >= 2 * n - 1) adxOut[i] = adx;
+  }
+}

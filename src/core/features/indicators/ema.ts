@@ -49,3 +49,26 @@ export class Ema {
     return (this.value = this.prev);
   }
 }
+
+/**
+ * Batch twin of Ema(period, skip): feeds x[start], x[start + 1], ... and writes the EMA after each update
+ * to out[t] (NaN before the seed), with the same operations in the same order as `update`.
+ */
+export function emaBatch(x: Float64Array, start: number, period: number, out: Float64Array, skip = 0): void {
+  const rows = x.length;
+  const n = period;
+  const k = 2 / (period + 1);
+  const first = start + skip; // candle of the first value that counts
+  const seeded = Math.min(rows, first + n - 1); // candle of the seed
+  out.fill(NaN, 0, seeded);
+  if (seeded >= rows) return;
+  let seed = 0;
+  for (let t = first; t < seeded; t++) seed += x[t]!;
+  seed += x[seeded]!;
+  let prev = seed / n;
+  out[seeded] = prev;
+  for (let t = seeded + 1; t < rows; t++) {
+    prev = (x[t]! - prev) * k + prev;
+    out[t] = prev;
+  }
+}

@@ -50,18 +50,18 @@ export function garchFilter(y: ArrayLike<number>, p: GarchParams): number {
   return s2;
 }
 
-/** Objective in theta space on scaled data: mean nll and its gradient (written to g). */
-function objective(y: Float64Array, th: Float64Array, g: Float64Array): number {
-  const n = y.length;
+/**
+ * Objective in theta space on scaled data: mean nll and its gradient (written to g). `y2` holds the squared
+ * scaled returns and `v0` their mean (the variance of the first observation), computed once per fit.
+ */
+function objective(y2: Float64Array, v0: number, th: Float64Array, g: Float64Array): number {
+  const n = y2.length;
   const omega = Math.exp(th[0]!);
   const sb = logistic(th[1]!);
   const u = logistic(th[2]!);
   const p = PMAX * sb;
   const alpha = p * u;
   const beta = p - alpha;
-  let v0 = 0;
-  for (let i = 0; i < n; i++) v0 += y[i]! * y[i]!;
-  v0 /= n;
   let s2 = v0;
   let dO = 0;
   let dA = 0;
@@ -71,18 +71,17 @@ function objective(y: Float64Array, th: Float64Array, g: Float64Array): number {
   let gB = 0;
   let nll = 0;
   for (let t = 0; t < n; t++) {
-    const yt = y[t]!;
-    const y2 = yt * yt;
+    const y2t = y2[t]!;
     const inv = 1 / s2;
-    nll += Math.log(s2) + y2 * inv;
-    const w = inv - y2 * inv * inv;
+    nll += Math.log(s2) + y2t * inv;
+    const w = inv - y2t * inv * inv;
     gO += w * dO;
     gA += w * dA;
     gB += w * dB;
     dO = 1 + beta * dO;
-    dA = y2 + beta * dA;
+    dA = y2t + beta * dA;
     dB = s2 + beta * dB;
-    s2 = omega + alpha * y2 + beta * s2;
+    s2 = omega + alpha * y2t + beta * s2;
   }
   const k = 0.5 / n;
   g[0] = k * gO * omega;
@@ -103,7 +102,7 @@ const DEFAULT_START: GarchParams = { omega: 0.05, alpha: 0.08, beta: 0.87 };
 
 /** Scratch buffers reused across fits of the same length (no allocation on refit). */
 export class GarchFitter {
-  private y = new Float64Array(0);
+  private y2 = new Float64Array(0); // squared scaled returns
   private readonly th = new Float64Array(3);
   private readonly tn = new Float64Array(3);
   private readonly g = new Float64Array(3);
@@ -117,19 +116,25 @@ export class GarchFitter {
   /** Maximum-likelihood fit of GARCH(1,1) to zero-mean returns `r`; `start` warm-starts the search. */
   fit(r: ArrayLike<number>, start: GarchParams = DEFAULT_START, maxIter = 100, gradTol = 1e-6): GarchFit | null {
     const n = r.length;
-    if (this.y.length !== n) this.y = new Float64Array(n);
+    if (this.y2.length !== n) this.y2 = new Float64Array(n);
     let ms = 0;
     for (let i = 0; i < n; i++) ms += r[i]! * r[i]!;
     ms /= n;
     if (!(ms > 0) || !Number.isFinite(ms)) return null;
     const scale = Math.sqrt(ms);
-    const y = this.y;
-    for (let i = 0; i < n; i++) y[i] = r[i]! / scale;
+    const y2 = this.y2;
+    for (let i = 0; i < n; i++) {
+      const y = r[i]! / scale;
+      y2[i] = y * y;
+    }
+    let v0 = 0;
+    for (let i = 0; i < n; i++) v0 += y2[i]!;
+    v0 /= n;
     const { th, tn, g, gn, d, s, yv, hy, H } = this;
     toTheta(start, ms, th);
     H.fill(0);
     H[0] = H[4] = H[8] = 1;
-    let f = objective(y, th, g);
+    let f = objective(y2, v0, th, g);
     let iter = 0;
     let converged = false;
     for (; iter < maxIter; iter++) {
@@ -157,7 +162,7 @@ export class GarchFitter {
         tn[0] = clamp(th[0]! + step * d[0]!, -27, 5);
         tn[1] = clamp(th[1]! + step * d[1]!, -30, 30);
         tn[2] = clamp(th[2]! + step * d[2]!, -30, 30);
-        fn = objective(y, tn, gn);
+        fn = objective(y2, v0, tn, gn);
         if (fn <= f + 1e-4 * step * slope) break;
         step *= 0.5;
       }
@@ -269,5 +274,59 @@ export class GarchVol {
     this.params = { omega: fit.omega, alpha: fit.alpha, beta: fit.beta };
     this.sigma2 = garchFilter(sc, this.params);
     this.fits++;
+  }
+}
+
+/**
+ * Batch twin of GarchVol, fed from candle 0 with the log returns r (NaN for the first candle): writes the
+ * conditional vol, standardized residual and persistence to the given columns (NaN before the first fit),
+ * with the same closed-return ring, the same refit schedule and warm starts, and the same operations.
+ */
+export function garchBatch(
+  r: Float64Array,
+  window: number,
+  refitEvery: number,
+  volOut: Float64Array,
+  residOut: Float64Array,
+  persistenceOut: Float64Array,
+): void {
+  const rows = r.length;
+  const w = window;
+  const ring = new Float64Array(w);
+  const sc = new Float64Array(w);
+  const fitter = new GarchFitter();
+  let closed = 0;
+  let lastFit = -Infinity;
+  let params: GarchParams | null = null;
+  let sigma2 = NaN;
+  let curR = NaN;
+  for (let t = 0; t < rows; t++) {
+    const prev = curR;
+    if (prev === prev) {
+      ring[closed % w] = prev;
+      closed++;
+      const p = params;
+      if (p) sigma2 = p.omega + p.alpha * prev * prev + p.beta * sigma2;
+    }
+    if (closed >= w && t - lastFit >= refitEvery) {
+      const start = closed % w;
+      for (let i = 0; i < w; i++) sc[i] = ring[(start + i) % w]!;
+      const fit = fitter.fit(sc, params ?? undefined);
+      lastFit = t;
+      if (fit) {
+        params = { omega: fit.omega, alpha: fit.alpha, beta: fit.beta };
+        sigma2 = garchFilter(sc, params);
+      }
+    }
+    const x = r[t]!;
+    curR = x;
+    const p = params;
+    if (p === null || x !== x) {
+      volOut[t] = residOut[t] = persistenceOut[t] = NaN;
+      continue;
+    }
+    volOut[t] = Math.sqrt(p.omega + p.alpha * x * x + p.beta * sigma2);
+    residOut[t] = x / Math.sqrt(sigma2);
+    persistenceOut[t] = p.alpha + p.beta;
   }
 }

@@ -1,4 +1,4 @@
-import { Ema } from './ema';
+import { Ema, emaBatch } from './ema';
 
 /**
  * TA-Lib MACD(fast, slow, signal): the fast EMA is seeded over the same last `fast` values as the slow
@@ -32,4 +32,33 @@ export class Macd {
     this.signal = sig;
     this.hist = line - sig;
   }
+}
+
+/**
+ * Batch twin of Macd, fed from candle 0: writes the MACD line, signal and histogram to the given columns
+ * (NaN until the signal exists), with the same operations as `update`. `fastScratch` and `slowScratch` are
+ * work columns of the same length.
+ */
+export function macdBatch(
+  x: Float64Array,
+  fast: number,
+  slow: number,
+  signal: number,
+  macdOut: Float64Array,
+  signalOut: Float64Array,
+  histOut: Float64Array,
+  fastScratch: Float64Array,
+  slowScratch: Float64Array,
+): void {
+  if (slow < fast) [fast, slow] = [slow, fast];
+  const rows = x.length;
+  emaBatch(x, 0, fast, fastScratch, slow - fast);
+  emaBatch(x, 0, slow, slowScratch);
+  const lineStart = Math.min(rows, slow - 1);
+  for (let t = lineStart; t < rows; t++) macdOut[t] = fastScratch[t]! - slowScratch[t]!;
+  emaBatch(macdOut, lineStart, signal, signalOut);
+  const first = Math.min(rows, lineStart + signal - 1);
+  macdOut.fill(NaN, 0, first);
+  histOut.fill(NaN, 0, first);
+  for (let t = first; t < rows; t++) histOut[t] = macdOut[t]! - signalOut[t]!;
 }

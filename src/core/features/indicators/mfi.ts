@@ -75,3 +75,32 @@ export class Mfi {
     return (this.value = total < 1 ? 0 : 100 * (this.posSum / total));
   }
 }
+
+/**
+ * Batch twin of Mfi, fed from candle 0: tp[t] = (high + low + close) / 3 (the caller's typical prices, same
+ * expression) and volume v[t]; writes the MFI to out[t] (NaN until `period` changes were seen), with the
+ * same operations in the same order as `update` (a leaving flow is recomputed, not stored: same value).
+ */
+export function mfiBatch(tp: Float64Array, v: Float64Array, period: number, out: Float64Array): void {
+  const rows = tp.length;
+  const n = period;
+  out.fill(NaN, 0, Math.min(rows, n));
+  let posSum = 0;
+  let negSum = 0;
+  for (let i = 1; i < rows; i++) {
+    if (i > n) {
+      const j = i - n; // the update whose flows leave the window
+      const dj = tp[j]! - tp[j - 1]!;
+      const fj = tp[j]! * v[j]!;
+      posSum -= dj > 0 ? fj : 0;
+      negSum -= dj < 0 ? fj : 0;
+    }
+    const d = tp[i]! - tp[i - 1]!;
+    const flow = tp[i]! * v[i]!;
+    if (d < 0) negSum += flow;
+    else if (d > 0) posSum += flow;
+    if (i < n) continue;
+    const total = posSum + negSum;
+    out[i] = total < 1 ? 0 : 100 * (posSum / total);
+  }
+}

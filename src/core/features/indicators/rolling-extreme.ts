@@ -62,3 +62,63 @@ export class RollingExtreme {
     return (this.value = this.count >= n ? vals[dq[head % cap]! % n]! : NaN);
   }
 }
+
+/**
+ * Batch twin of RollingExtreme: feeds x[start], x[start + 1], ... and writes the maximum (or minimum) of
+ * the last `period` values to out[t] (NaN while the window fills). The extreme of a window is one of its
+ * values, so any exact method gives the streaming value; this one (van Herk / Gil-Werman) cuts the series
+ * into blocks of `period` candles and takes the extreme of a suffix of the previous block and a prefix of
+ * the current one: three comparisons per candle and no data-dependent loops.
+ */
+export function rollingExtremeBatch(
+  x: Float64Array,
+  start: number,
+  period: number,
+  kind: 'max' | 'min',
+  out: Float64Array,
+): void {
+  const rows = x.length;
+  const n = period;
+  const first = start + n - 1;
+  out.fill(NaN, 0, Math.min(rows, first));
+  if (first >= rows) return;
+  const suffix = new Float64Array(n); // extremes of the previous block's suffixes
+  const isMax = kind === 'max';
+  for (let b0 = start; b0 < rows; b0 += n) {
+    const b1 = Math.min(rows, b0 + n);
+    let p = x[b0]!; // extreme of the current block's prefix
+    if (isMax) {
+      for (let t = b0; t < b1; t++) {
+        const v = x[t]!;
+        p = Math.max(p, v);
+        if (t - b0 === n - 1) out[t] = p;
+        else if (t >= first) {
+          const q = suffix[t - b0 + 1]!;
+          out[t] = Math.max(q, p);
+        }
+      }
+      let m = x[b1 - 1]!;
+      for (let t = b1 - 1; t >= b0; t--) {
+        const v = x[t]!;
+        m = Math.max(m, v);
+        suffix[t - b0] = m;
+      }
+    } else {
+      for (let t = b0; t < b1; t++) {
+        const v = x[t]!;
+        p = Math.min(p, v);
+        if (t - b0 === n - 1) out[t] = p;
+        else if (t >= first) {
+          const q = suffix[t - b0 + 1]!;
+          out[t] = Math.min(q, p);
+        }
+      }
+      let m = x[b1 - 1]!;
+      for (let t = b1 - 1; t >= b0; t--) {
+        const v = x[t]!;
+        m = Math.min(m, v);
+        suffix[t - b0] = m;
+      }
+    }
+  }
+}

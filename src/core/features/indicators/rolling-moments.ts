@@ -128,3 +128,99 @@ export class RollingMoments {
     this.kurt = c4 / (v * v) - 3;
   }
 }
+
+/**
+ * Batch twin of RollingMoments(period, order): feeds x[start], x[start + 1], ... and writes the mean, std
+ * and (order 4) skewness and excess kurtosis after each update to the given columns (NaN while the window
+ * fills), with the same operations in the same order as `update`.
+ */
+export function rollingMomentsBatch(
+  x: Float64Array,
+  start: number,
+  period: number,
+  order: 2 | 4,
+  mean: Float64Array,
+  std: Float64Array,
+  skew: Float64Array | null = null,
+  kurt: Float64Array | null = null,
+): void {
+  const rows = x.length;
+  const n = period;
+  const full = Math.min(rows, start + n - 1);
+  mean.fill(NaN, 0, full);
+  std.fill(NaN, 0, full);
+  skew?.fill(NaN, 0, full);
+  kurt?.fill(NaN, 0, full);
+  const four = order === 4;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let nonZero = 0;
+  let untilResum = n - 1;
+  for (let t = start; t < rows; t++) {
+    const v = x[t]!;
+    const o = t - n >= start ? x[t - n]! : 0;
+    if (v !== 0) nonZero++;
+    if (o !== 0) nonZero--;
+    const x2 = v * v;
+    const o2 = o * o;
+    s1 += v - o;
+    s2 += x2 - o2;
+    if (four) {
+      s3 += x2 * v - o2 * o;
+      s4 += x2 * x2 - o2 * o2;
+    }
+    if (untilResum === 0) {
+      let r1 = 0;
+      let r2 = 0;
+      let r3 = 0;
+      let r4 = 0;
+      for (let j = t - n + 1; j <= t; j++) {
+        const w = x[j]!;
+        const w2 = w * w;
+        r1 += w;
+        r2 += w2;
+        r3 += w2 * w;
+        r4 += w2 * w2;
+      }
+      s1 = r1;
+      s2 = r2;
+      if (four) {
+        s3 = r3;
+        s4 = r4;
+      }
+      untilResum = n;
+    }
+    untilResum--;
+    if (t < full) continue;
+    if (nonZero === 0) {
+      mean[t] = 0;
+      std[t] = 0;
+      if (four) {
+        skew![t] = 0;
+        kurt![t] = 0;
+      }
+      continue;
+    }
+    const m = s1 / n;
+    const e2 = s2 / n;
+    let va = e2 - m * m;
+    if (!(va > e2 * 1e-12) || !(va > 1e-300)) va = 0;
+    mean[t] = m;
+    std[t] = Math.sqrt(va);
+    if (!four) continue;
+    if (va === 0) {
+      skew![t] = 0;
+      kurt![t] = 0;
+      continue;
+    }
+    const e3 = s3 / n;
+    const e4 = s4 / n;
+    const m2 = m * m;
+    const c3 = e3 - 3 * m * e2 + 2 * m2 * m;
+    const c4 = e4 - 4 * m * e3 + 6 * m2 * e2 - 3 * m2 * m2;
+    skew![t] = c3 / (va * Math.sqrt(va));
+    kurt![t] = c4 / (va * va) - 3;
+  }
+}

@@ -63,3 +63,44 @@ export class RollingSum {
     return (this.value = this.nonZero === 0 ? 0 : this.sum);
   }
 }
+
+/**
+ * Batch twin of RollingSum: feeds x[start], x[start + 1], ... and writes the value after each update to
+ * out[t] (NaN before `start` and while the window fills), with the same operations in the same order as
+ * `update`: the same running total, the same exact re-summation every `period` updates (the running
+ * update it replaces is skipped: its result was overwritten), the same all-zero rule (tracked as the
+ * index of the newest non-zero value instead of a count: the same test). With `divisor`, writes value / divisor
+ * (what callers of the streaming kernel compute next) in the same pass.
+ */
+export function rollingSumBatch(x: Float64Array, start: number, period: number, out: Float64Array, divisor = 1): void {
+  const rows = x.length;
+  const n = period;
+  const first = start + n - 1; // first full window; re-summed, as are first + n, first + 2n, ...
+  out.fill(NaN, 0, Math.min(rows, first));
+  let lastNonZero = start - 1;
+  for (let t = start; t < rows && t < first; t++) if (x[t] !== 0) lastNonZero = t;
+  for (let r = first; r < rows; r += n) {
+    // re-summation at r, then running updates up to the next one
+    let sum = 0;
+    for (let j = r - n + 1; j <= r; j++) sum += x[j]!;
+    if (x[r] !== 0) lastNonZero = r;
+    if (divisor === 1) out[r] = lastNonZero > r - n ? sum : 0;
+    else out[r] = (lastNonZero > r - n ? sum : 0) / divisor;
+    const end = Math.min(rows, r + n);
+    if (divisor === 1) {
+      for (let t = r + 1; t < end; t++) {
+        const v = x[t]!;
+        sum += v - x[t - n]!;
+        if (v !== 0) lastNonZero = t;
+        out[t] = lastNonZero > t - n ? sum : 0;
+      }
+    } else {
+      for (let t = r + 1; t < end; t++) {
+        const v = x[t]!;
+        sum += v - x[t - n]!;
+        if (v !== 0) lastNonZero = t;
+        out[t] = (lastNonZero > t - n ? sum : 0) / divisor;
+      }
+    }
+  }
+}

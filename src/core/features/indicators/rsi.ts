@@ -64,3 +64,43 @@ export class Rsi {
     return (this.value = isZero(t) ? 0 : 100 * (this.gain / t));
   }
 }
+
+/**
+ * Batch twin of Rsi: feeds x[start], x[start + 1], ... and writes the RSI after each update to out[t]
+ * (NaN until `period` changes were seen), with the same operations in the same order as `update`.
+ */
+export function rsiBatch(x: Float64Array, start: number, period: number, out: Float64Array): void {
+  const rows = x.length;
+  const n = period;
+  const seeded = Math.min(rows, start + n);
+  out.fill(NaN, 0, seeded);
+  if (seeded >= rows) return;
+  let gain = 0;
+  let loss = 0;
+  let prevValue = x[start]!;
+  for (let t = start + 1; t < seeded; t++) {
+    const d = x[t]! - prevValue;
+    prevValue = x[t]!;
+    if (d < 0) loss -= d;
+    else gain += d;
+  }
+  for (let t = seeded; t < rows; t++) {
+    const d = x[t]! - prevValue;
+    prevValue = x[t]!;
+    if (t === seeded) {
+      if (d < 0) loss -= d;
+      else gain += d;
+      loss /= n;
+      gain /= n;
+    } else {
+      loss *= n - 1;
+      gain *= n - 1;
+      if (d < 0) loss -= d;
+      else gain += d;
+      loss /= n;
+      gain /= n;
+    }
+    const s = gain + loss;
+    out[t] = isZero(s) ? 0 : 100 * (gain / s);
+  }
+}

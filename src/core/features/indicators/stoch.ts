@@ -1,5 +1,5 @@
 import { RollingExtreme } from './rolling-extreme';
-import { Sma } from './sma';
+import { Sma, smaBatch } from './sma';
 
 /**
  * TA-Lib STOCH(fastK, slowK, SMA, slowD, SMA): fast %K = 100 * (close - LL)/(HH - LL) over fastK
@@ -35,4 +35,34 @@ export class Stoch {
     this.k = k;
     this.d = d;
   }
+}
+
+/**
+ * Batch twin of Stoch, fed from candle 0, given the rolling max of high and min of low over `fastK`
+ * candles (rollingExtremeBatch: the same values as the streaming deques). Writes slow %K and %D to the
+ * given columns (NaN until %D exists), with the same operations as `update`; `fastKScratch` is a work column.
+ */
+export function stochBatch(
+  hh: Float64Array,
+  ll: Float64Array,
+  close: Float64Array,
+  fastK: number,
+  slowK: number,
+  slowD: number,
+  kOut: Float64Array,
+  dOut: Float64Array,
+  fastKScratch: Float64Array,
+): void {
+  const rows = close.length;
+  const kStart = Math.min(rows, fastK - 1);
+  for (let t = kStart; t < rows; t++) {
+    const h = hh[t]!;
+    const l = ll[t]!;
+    const diff = (h - l) / 100;
+    fastKScratch[t] = diff !== 0 ? (close[t]! - l) / diff : 0;
+  }
+  smaBatch(fastKScratch, kStart, slowK, kOut);
+  const dStart = Math.min(rows, kStart + slowK - 1);
+  smaBatch(kOut, dStart, slowD, dOut);
+  kOut.fill(NaN, 0, Math.min(rows, dStart + slowD - 1));
 }

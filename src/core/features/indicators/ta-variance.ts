@@ -61,3 +61,42 @@ export class TaVariance {
     this.count++;
   }
 }
+
+/**
+ * Batch twin of TaVariance: feeds x[start], x[start + 1], ... and writes the mean and TA-Lib std after
+ * each update to mean[t] and std[t] (NaN while the window fills), with the same operations as `update`.
+ */
+export function taVarianceBatch(
+  x: Float64Array,
+  start: number,
+  period: number,
+  mean: Float64Array,
+  std: Float64Array,
+): void {
+  const rows = x.length;
+  const n = period;
+  const full = Math.min(rows, start + n - 1);
+  mean.fill(NaN, 0, full);
+  std.fill(NaN, 0, full);
+  let t1 = 0;
+  let t2 = 0;
+  let t = start;
+  for (; t < full; t++) {
+    const v = x[t]!;
+    t1 = t1 + v;
+    t2 = t2 + v * v;
+  }
+  for (; t < rows; t++) {
+    const v = x[t]!;
+    const a = t1 + v;
+    const b = t2 + v * v;
+    const m1 = a / n;
+    const m2 = b / n;
+    const variance = m2 - m1 * m1;
+    mean[t] = m1;
+    std[t] = variance < TA_EPSILON ? 0 : Math.sqrt(variance);
+    const old = x[t - n + 1]!;
+    t1 = a - old;
+    t2 = b - old * old;
+  }
+}

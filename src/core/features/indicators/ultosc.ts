@@ -1,4 +1,4 @@
-import { RunningWindowSum } from './sma';
+import { RunningWindowSum, windowTotalBatch } from './sma';
 import { taIsZero } from './ta-util';
 
 const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
@@ -40,5 +40,52 @@ export class UltOsc {
     if (!isZero(b2)) out += 2 * (a2 / b2);
     if (!isZero(b3)) out += a3 / b3;
     return (this.value = 100 * (out / 7));
+  }
+}
+
+/**
+ * Batch twin of UltOsc: feeds bp[start], tr[start], ... (candles with a previous close) and writes the
+ * oscillator to out[t] (NaN during warm-up), with the same operations in the same order as `update`
+ * (window totals as RunningWindowSum, the three terms added in the same order). `sa` and `sb` are work
+ * columns of the same length.
+ */
+export function ultoscBatch(
+  bp: Float64Array,
+  tr: Float64Array,
+  start: number,
+  p1: number,
+  p2: number,
+  p3: number,
+  out: Float64Array,
+  sa: Float64Array,
+  sb: Float64Array,
+): void {
+  const rows = bp.length;
+  const first = Math.min(rows, start + Math.max(p1, p2, p3) - 1);
+  out.fill(NaN, 0, first);
+  const periods = [p1, p2, p3];
+  for (let w = 0; w < 3; w++) {
+    windowTotalBatch(bp, start, periods[w]!, sa);
+    windowTotalBatch(tr, start, periods[w]!, sb);
+    if (w === 0) {
+      for (let t = first; t < rows; t++) {
+        const b = sb[t]!;
+        let acc = 0;
+        if (!isZero(b)) acc += 4 * (sa[t]! / b);
+        out[t] = acc;
+      }
+    } else if (w === 1) {
+      for (let t = first; t < rows; t++) {
+        const b = sb[t]!;
+        if (!isZero(b)) out[t] = out[t]! + 2 * (sa[t]! / b);
+      }
+    } else {
+      for (let t = first; t < rows; t++) {
+        const b = sb[t]!;
+        let acc = out[t]!;
+        if (!isZero(b)) acc += sa[t]! / b;
+        out[t] = 100 * (acc / 7);
+      }
+    }
   }
 }

@@ -60,3 +60,50 @@ export class VolumeFlow {
     this.adosc = i >= this.lookback ? this.fast - this.slow : NaN;
   }
 }
+
+/**
+ * Batch twin of VolumeFlow(fast, slow), fed from candle 0: writes OBV, AD and ADOSC after each update to
+ * the given columns (ADOSC NaN during warm-up), with the same operations in the same order as `update`.
+ */
+export function volumeFlowBatch(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  fast: number,
+  slow: number,
+  obvOut: Float64Array,
+  adOut: Float64Array,
+  adoscOut: Float64Array,
+): void {
+  const rows = close.length;
+  const kFast = 2 / (fast + 1);
+  const kSlow = 2 / (slow + 1);
+  const lookback = Math.max(fast, slow) - 1;
+  adoscOut.fill(NaN, 0, Math.min(rows, lookback));
+  let obvAcc = 0;
+  let adAcc = 0;
+  let emaFast = 0;
+  let emaSlow = 0;
+  for (let i = 0; i < rows; i++) {
+    const c = close[i]!;
+    const v = volume[i]!;
+    if (i === 0) obvAcc = v;
+    else if (c > close[i - 1]!) obvAcc += v;
+    else if (c < close[i - 1]!) obvAcc -= v;
+    obvOut[i] = obvAcc;
+    const h = high[i]!;
+    const l = low[i]!;
+    const range = h - l;
+    if (range > 0) adAcc += ((c - l - (h - c)) / range) * v;
+    adOut[i] = adAcc;
+    if (i === 0) {
+      emaFast = adAcc;
+      emaSlow = adAcc;
+    } else {
+      emaFast = kFast * adAcc + (1 - kFast) * emaFast;
+      emaSlow = kSlow * adAcc + (1 - kSlow) * emaSlow;
+    }
+    if (i >= lookback) adoscOut[i] = emaFast - emaSlow;
+  }
+}

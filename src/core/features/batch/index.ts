@@ -1,0 +1,102 @@
+import type { CandleColumns } from '../../candles/candle';
+import { FEATURES, MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES } from '../registry';
+import { candleGeometry, returnsAndLags, sequences } from './candles';
+import { BatchContext } from './context';
+import { garch, market } from './market';
+import { movingAverages, oscillators, rangesAndBands, returnMoments, volumeFlow } from './technical';
+
+const NF = FEATURES.length;
+const NM = MODEL_FEATURE_NAMES.length;
+const MODEL_IDX = MODEL_FEATURE_INDICES.slice();
+
+/**
+ * Throws the streaming engine's RangeError for the first candle it would reject (same condition, same
+ * message), before anything is computed.
+ */
+function validate(cols: CandleColumns): void {
+  const { open, high, low, close, volume } = cols;
+  const rows = close.length;
+  if (open.length !== rows || high.length !== rows || low.length !== rows || volume.length !== rows) {
+    throw new RangeError(
+      `candle columns differ in length: open ${open.length} high ${high.length} low ${low.length} close ${rows} volume ${volume.length}`,
+    );
+  }
+  for (let i = 0; i < rows; i++) {
+    const o = open[i]!;
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+    const v = volume[i]!;
+    if (!(
+      o > 0 &&
+      h > 0 &&
+      l > 0 &&
+      c > 0 &&
+      v >= 0 &&
+      h >= l &&
+      h < Infinity &&
+      o < Infinity &&
+      c < Infinity &&
+      v < Infinity
+    )) {
+      throw new RangeError(
+        `invalid candle for the feature engine: open ${o} high ${h} low ${l} close ${c} volume ${v}`,
+      );
+    }
+  }
+}
+
+/** Fills `columns` (one per FEATURES entry, each cols.close.length long) group by group. */
+function computeInto(cols: CandleColumns, columns: readonly Float64Array[]): void {
+  const ctx = new BatchContext(cols.open, cols.high, cols.low, cols.close, cols.volume, columns);
+  candleGeometry(ctx);
+  returnsAndLags(ctx);
+  movingAverages(ctx);
+  const hh14 = ctx.take();
+  const ll14 = ctx.take();
+  rangesAndBands(ctx, hh14, ll14);
+  volumeFlow(ctx);
+  oscillators(ctx, hh14, ll14);
+  ctx.give(hh14, ll14);
+  returnMoments(ctx);
+  sequences(ctx);
+  market(ctx);
+  garch(ctx);
+}
+
+/**
+ * Batch mode: one Float64Array column per FEATURES entry (NaN = empty), views into one buffer. Each feature
+ * group runs in its own loops over the columns with the streaming kernels' batch twins (same operations in
+ * the same order), so the values equal FeatureEngine.update's bit for bit. Invalid candles throw the
+ * streaming engine's RangeError before anything is computed.
+ */
+export function computeFeatures(cols: CandleColumns): Float64Array[] {
+  validate(cols);
+  const rows = cols.close.length;
+  const buffer = new ArrayBuffer(NF * rows * 8);
+  const columns: Float64Array[] = new Array<Float64Array>(NF);
+  for (let f = 0; f < NF; f++) columns[f] = new Float64Array(buffer, f * rows * 8, rows);
+  computeInto(cols, columns);
+  return columns;
+}
+
+const BLOCK = 256;
+
+/** Row-major [rows x MODEL_FEATURE_NAMES.length] model inputs (NaN = missing) for training and inference. */
+export function modelFeatureMatrix(cols: CandleColumns): {
+  names: readonly string[];
+  rows: number;
+  values: Float64Array;
+} {
+  const columns = computeFeatures(cols);
+  const rows = cols.close.length;
+  const values = new Float64Array(rows * NM);
+  for (let start = 0; start < rows; start += BLOCK) {
+    const end = Math.min(rows, start + BLOCK);
+    for (let j = 0; j < NM; j++) {
+      const col = columns[MODEL_IDX[j]!]!;
+      for (let i = start, k = start * NM + j; i < end; i++, k += NM) values[k] = col[i]!;
+    }
+  }
+  return { names: MODEL_FEATURE_NAMES, rows, values };
+}

@@ -1,0 +1,270 @@
+import { emaBatch } from '../indicators/ema';
+import { garchBatch } from '../indicators/garch';
+import { rollingRankBatch } from '../indicators/rolling-rank';
+import { rollingSumBatch } from '../indicators/rolling-sum';
+import { ultoscBatch } from '../indicators/ultosc';
+import { GARCH_REFIT, GARCH_WINDOW, VOL_RANK_MIN, VOL_RANK_WINDOW, featureIndex as fi } from '../registry';
+import { type BatchContext, ratio as ratioFn } from './context';
+
+/**
+ * Batch market features (volume imbalance, pressure, volatility estimators and regime, liquidity) and
+ * GARCH: the same kernels and expressions as the streaming engine's market() and garchVol().
+ */
+
+const ratio = ratioFn; // local alias: keeps the hot loops free of module-binding getters
+const LN2 = Math.LN2;
+const CS_K = 3 - 2 * Math.SQRT2;
+const GK_C = 2 * LN2 - 1;
+
+const I_RANGE = fi('range');
+const I_CLV = fi('clv');
+const I_RET1 = fi('ret_1');
+const I_LOGRET1 = fi('log_ret_1');
+const I_TRANGE = fi('trange');
+const I_RSTD20 = fi('ret_std_20');
+const I_ULTOSC = fi('ultosc_7_14_28');
+const I_VIMB20 = fi('vol_imbalance_20');
+const I_VIMB50 = fi('vol_imbalance_50');
+const I_SIGNED20 = fi('signed_volume_20');
+const I_BUYP = fi('buy_pressure_14');
+const I_FORCE = fi('force_index_13');
+const I_PARK = fi('parkinson_vol_20');
+const I_GK = fi('gk_vol_20');
+const I_VRATIO_20_100 = fi('vol_ratio_20_100');
+const I_VRANK = fi('vol_rank_500');
+const I_VREGIME = fi('vol_regime');
+const I_GVOL = fi('garch_vol');
+const I_GVRATIO = fi('garch_vol_ratio');
+const I_GPERS = fi('garch_persistence');
+const I_GRESID = fi('garch_std_resid');
+const I_AMIHUD = fi('amihud_20');
+const I_CS = fi('cs_spread_20');
+const I_ROLL = fi('roll_spread_20');
+const I_ZVOL = fi('zero_volume_frac_20');
+const I_FLAT = fi('flat_frac_20');
+const I_ER = fi('efficiency_ratio_10');
+
+/** out[t] = ratio(a[t], b[t], fallback) where a[t] is not NaN, else NaN. */
+function ratioCol(a: Float64Array, b: Float64Array, fallback: number, out: Float64Array): void {
+  for (let t = 0; t < out.length; t++) {
+    const x = a[t]!;
+    out[t] = x === x ? ratio(x, b[t]!, fallback) : NaN;
+  }
+}
+
+/** Volume imbalance, zero-volume and flat fractions, Parkinson and Garman-Klass volatility. */
+function windowed(ctx: BatchContext, lnHL: Float64Array): void {
+  const { open, high, low, close, volume, rows } = ctx;
+  const x = ctx.take();
+  const s1 = ctx.take();
+  const s2 = ctx.take();
+  const clv = ctx.col(I_CLV);
+  for (let t = 0; t < rows; t++) x[t] = clv[t]! * volume[t]!;
+  for (const [n, index] of [
+    [20, I_VIMB20],
+    [50, I_VIMB50],
+  ] as const) {
+    rollingSumBatch(x, 0, n, s1);
+    rollingSumBatch(volume, 0, n, s2);
+    const out = ctx.col(index);
+    for (let t = 0; t < rows; t++) {
+      const v = s2[t]!;
+      out[t] = v === v ? ratio(s1[t]!, v, 0) : NaN;
+    }
+  }
+  for (let t = 0; t < rows; t++) x[t] = volume[t] === 0 ? 1 : 0;
+  const zVol = ctx.col(I_ZVOL);
+  rollingSumBatch(x, 0, 20, zVol, 20);
+  const range = ctx.col(I_RANGE);
+  for (let t = 0; t < rows; t++) x[t] = range[t] === 0 ? 1 : 0;
+  const flat = ctx.col(I_FLAT);
+  rollingSumBatch(x, 0, 20, flat, 20);
+
+  for (let t = 0; t < rows; t++) {
+    const v = Math.log(high[t]! / low[t]!);
+    lnHL[t] = v;
+    x[t] = v * v;
+  }
+  rollingSumBatch(x, 0, 20, s1);
+  const park = ctx.col(I_PARK);
+  for (let t = 0; t < rows; t++) {
+    const p = s1[t]!;
+    park[t] = p === p ? (p > 0 ? Math.sqrt(p / 20 / (4 * LN2)) : 0) : NaN;
+  }
+  for (let t = 0; t < rows; t++) {
+    const a = lnHL[t]!;
+    const lnCO = Math.log(close[t]! / open[t]!);
+    x[t] = 0.5 * a * a - GK_C * lnCO * lnCO;
+  }
+  rollingSumBatch(x, 0, 20, s1);
+  const gk = ctx.col(I_GK);
+  for (let t = 0; t < rows; t++) {
+    const g = s1[t]!;
+    gk[t] = g === g ? (g > 0 ? Math.sqrt(g / 20) : 0) : NaN;
+  }
+  ctx.give(x, s1, s2);
+}
+
+/** Features of candles with a previous close (fed from candle 1). */
+function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
+  const { high, low, close, volume, rows } = ctx;
+  const x = ctx.take();
+  const s1 = ctx.take();
+  const s2 = ctx.take();
+  const tr = ctx.col(I_TRANGE);
+  const ret1 = ctx.col(I_RET1);
+  const logRet = ctx.col(I_LOGRET1);
+
+  // tick-rule signed volume
+  for (let t = 1; t < rows; t++) {
+    const c = close[t]!;
+    const pC = close[t - 1]!;
+    x[t] = (c > pC ? 1 : c < pC ? -1 : 0) * volume[t]!;
+  }
+  rollingSumBatch(x, 1, 20, s1);
+  rollingSumBatch(volume, 1, 20, s2);
+  ratioCol(s1, s2, 0, ctx.col(I_SIGNED20));
+
+  // buying pressure: ultimate oscillator and its 14-candle ratio
+  for (let t = 1; t < rows; t++) {
+    const l = low[t]!;
+    const pC = close[t - 1]!;
+    x[t] = close[t]! - (l < pC ? l : pC);
+  }
+  ultoscBatch(x, tr, 1, 7, 14, 28, ctx.col(I_ULTOSC), s1, s2);
+  rollingSumBatch(x, 1, 14, s1);
+  rollingSumBatch(tr, 1, 14, s2);
+  ratioCol(s1, s2, 0.5, ctx.col(I_BUYP));
+
+  // force index
+  for (let t = 1; t < rows; t++) x[t] = ret1[t]! * volume[t]!;
+  emaBatch(x, 1, 13, s1);
+  emaBatch(volume, 1, 13, s2);
+  ratioCol(s1, s2, 0, ctx.col(I_FORCE));
+
+  // short/long realized variance ratio
+  for (let t = 1; t < rows; t++) {
+    const r = logRet[t]!;
+    x[t] = r * r;
+  }
+  rollingSumBatch(x, 1, 20, s1);
+  rollingSumBatch(x, 1, 100, s2);
+  const vr = ctx.col(I_VRATIO_20_100);
+  for (let t = 0; t < rows; t++) {
+    const rl = s2[t]!;
+    const rs = s1[t]!;
+    vr[t] = rl === rl ? (rl > 0 ? (rs > 0 ? Math.sqrt(rs / 20 / (rl / 100)) : 0) : 1) : NaN;
+  }
+
+  // Amihud illiquidity
+  for (let t = 1; t < rows; t++) {
+    const v = volume[t]!;
+    x[t] = v > 0 ? (Math.abs(ret1[t]!) / (close[t]! * v)) * 1e6 : 0;
+  }
+  rollingSumBatch(x, 1, 20, s1);
+  for (let t = 1; t < rows; t++) x[t] = volume[t]! > 0 ? 1 : 0;
+  rollingSumBatch(x, 1, 20, s2);
+  ratioCol(s1, s2, 0, ctx.col(I_AMIHUD));
+
+  // Corwin-Schultz spread
+  for (let t = 1; t < rows; t++) {
+    const h = high[t]!;
+    const l = low[t]!;
+    const pH = high[t - 1]!;
+    const pL = low[t - 1]!;
+    const lnHl = lnHL[t]!;
+    const l1 = lnHL[t - 1]!;
+    const beta = lnHl * lnHl + l1 * l1;
+    const g = Math.log((h > pH ? h : pH) / (l < pL ? l : pL));
+    const alpha = (Math.sqrt(2 * beta) - Math.sqrt(beta)) / CS_K - Math.sqrt((g * g) / CS_K);
+    const ea = Math.exp(alpha);
+    const spread = (2 * (ea - 1)) / (1 + ea);
+    x[t] = spread > 0 ? spread : 0;
+  }
+  const cs = ctx.col(I_CS);
+  rollingSumBatch(x, 1, 20, cs, 20);
+
+  // efficiency ratio
+  for (let t = 1; t < rows; t++) x[t] = Math.abs(close[t]! - close[t - 1]!);
+  rollingSumBatch(x, 1, 10, s1);
+  const er = ctx.col(I_ER);
+  for (let t = 0; t < rows; t++) {
+    const d = s1[t]!;
+    er[t] = d === d ? ratio(Math.abs(close[t]! - close[t - 10]!), d, 0) : NaN;
+  }
+
+  // Roll spread: pairs (r[t], r[t-1]) from candle 2
+  for (let t = 2; t < rows; t++) x[t] = logRet[t]! * logRet[t - 1]!;
+  rollingSumBatch(x, 2, 20, s1); // sum r[t] r[t-1]
+  rollingSumBatch(logRet, 2, 20, s2); // sum r[t]
+  const sy = x;
+  if (rows > 1) rollingSumBatch(logRet.subarray(0, rows - 1), 1, 20, sy.subarray(1)); // sum r[t-1]
+  const roll = ctx.col(I_ROLL);
+  for (let t = 0; t < rows; t++) {
+    const sxy = s1[t]!;
+    if (sxy === sxy) {
+      const cov = sxy / 20 - (s2[t]! / 20) * (sy[t]! / 20);
+      roll[t] = cov < 0 ? 2 * Math.sqrt(-cov) : 0;
+    } else {
+      roll[t] = NaN;
+    }
+  }
+  ctx.give(x, s1, s2);
+}
+
+/** Percentile rank of ret_std_20 in its trailing window and the regime (after returnMoments). */
+function volatilityRegime(ctx: BatchContext): void {
+  const rows = ctx.rows;
+  const std20 = ctx.col(I_RSTD20);
+  const rank = ctx.col(I_VRANK);
+  const regime = ctx.col(I_VREGIME);
+  // the streaming rank is fed ret_std_20 on candles where it exists: feed the same sequence
+  const fed = ctx.take();
+  const ranks = ctx.take();
+  let count = 0;
+  for (let t = 1; t < rows; t++) {
+    const v = std20[t]!;
+    if (v === v) fed[count++] = v;
+  }
+  rollingRankBatch(fed, count, VOL_RANK_WINDOW, VOL_RANK_MIN, ranks);
+  let k = 0;
+  for (let t = 0; t < rows; t++) {
+    const v = std20[t]!;
+    const r = t >= 1 && v === v ? ranks[k++]! : NaN;
+    if (r === r) {
+      rank[t] = r;
+      regime[t] = r < 1 / 3 ? -1 : r > 2 / 3 ? 1 : 0;
+    } else {
+      rank[t] = regime[t] = NaN;
+    }
+  }
+  ctx.give(fed, ranks);
+}
+
+/** All market features (after candleGeometry, returnsAndLags, rangesAndBands and returnMoments). */
+export function market(ctx: BatchContext): void {
+  const lnHL = ctx.take();
+  windowed(ctx, lnHL);
+  withPrevious(ctx, lnHL);
+  ctx.give(lnHL);
+  volatilityRegime(ctx);
+}
+
+/** GARCH volatility, persistence, standardized residual, and its ratio to ret_std_20 (after returnMoments). */
+export function garch(ctx: BatchContext): void {
+  const rows = ctx.rows;
+  const vol = ctx.col(I_GVOL);
+  const resid = ctx.col(I_GRESID);
+  const pers = ctx.col(I_GPERS);
+  garchBatch(ctx.col(I_LOGRET1), GARCH_WINDOW, GARCH_REFIT, vol, resid, pers);
+  const ratioOut = ctx.col(I_GVRATIO);
+  const std20 = ctx.col(I_RSTD20);
+  for (let t = 0; t < rows; t++) {
+    const g = vol[t]!;
+    if (g === g) {
+      ratioOut[t] = ratio(g, std20[t]!, 1);
+    } else {
+      ratioOut[t] = resid[t] = pers[t] = NaN;
+    }
+  }
+}
