@@ -1,6 +1,7 @@
 import type { Candle } from '../../core/candles/candle';
 import { toColumns } from '../../core/candles/candle';
-import { computeFeatures, FeatureEngine } from '../../core/features/engine';
+import { computeFeaturesParallel } from '../../core/features/batch/parallel-node';
+import { FeatureEngine } from '../../core/features/engine';
 import { FEATURE_NAMES } from '../../core/features/registry';
 import { parseArgs, requireOne } from '../args';
 import { CliError } from '../errors';
@@ -32,7 +33,7 @@ export const featuresCommand: Command = {
     const mode = args.options.get('mode') ?? 'batch';
     if (mode !== 'stream' && mode !== 'batch') throw new CliError(`--mode must be "stream" or "batch", got "${mode}"`);
     const candles = readCandlesFile(file);
-    const cols = mode === 'stream' ? streamColumns(candles) : computeFeatures(toColumns(candles));
+    const cols = mode === 'stream' ? streamColumns(candles) : await computeFeaturesParallel(toColumns(candles));
     const lines: string[] = [['time', ...FEATURE_NAMES].join(',')];
     const row: string[] = new Array<string>(FEATURE_NAMES.length + 1);
     for (let i = 0; i < candles.length; i++) {

@@ -122,6 +122,13 @@ export function candleGeometry(ctx: BatchContext): void {
   }
 }
 
+/** log_ret_1's values: NaN, then ln(close[t] / close[t - 1]). */
+export function logReturns(close: Float64Array, out: Float64Array): void {
+  if (close.length === 0) return;
+  out[0] = NaN;
+  for (let t = 1; t < close.length; t++) out[t] = Math.log(close[t]! / close[t - 1]!);
+}
+
 /** Returns, log returns over horizons and their lags, up/down streaks, gaps, bar relations, body lags. */
 export function returnsAndLags(ctx: BatchContext): void {
   const { open, high, low, close, rows } = ctx;

@@ -1,8 +1,9 @@
 import type { CandleColumns } from '../../candles/candle';
 import { FEATURES, MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES } from '../registry';
-import { candleGeometry, returnsAndLags, sequences } from './candles';
+import { rollingExtremeBatch } from '../indicators/rolling-extreme';
+import { candleGeometry, logReturns, returnsAndLags, sequences } from './candles';
 import { BatchContext } from './context';
-import { garch, market } from './market';
+import { garchColumns, garchRatio, market } from './market';
 import { movingAverages, oscillators, rangesAndBands, returnMoments, volumeFlow } from './technical';
 
 const NF = FEATURES.length;
@@ -13,7 +14,7 @@ const MODEL_IDX = MODEL_FEATURE_INDICES.slice();
  * Throws the streaming engine's RangeError for the first candle it would reject (same condition, same
  * message), before anything is computed.
  */
-function validate(cols: CandleColumns): void {
+export function validate(cols: CandleColumns): void {
   const { open, high, low, close, volume } = cols;
   const rows = close.length;
   if (open.length !== rows || high.length !== rows || low.length !== rows || volume.length !== rows) {
@@ -46,22 +47,51 @@ function validate(cols: CandleColumns): void {
   }
 }
 
-/** Fills `columns` (one per FEATURES entry, each cols.close.length long) group by group. */
-function computeInto(cols: CandleColumns, columns: readonly Float64Array[]): void {
-  const ctx = new BatchContext(cols.open, cols.high, cols.low, cols.close, cols.volume, columns);
+/**
+ * The groups that need only the candles: moving averages, volume flow, oscillators (with their own 14-candle
+ * high/low channel) and GARCH (from its own copy of the log returns). The parallel batch (parallel-node.ts) runs them on a second thread beside `mainGroups`.
+ */
+export function sideGroups(ctx: BatchContext): void {
+  movingAverages(ctx);
+  volumeFlow(ctx);
+  const hh14 = ctx.take();
+  const ll14 = ctx.take();
+  rollingExtremeBatch(ctx.high, 0, 14, 'max', hh14);
+  rollingExtremeBatch(ctx.low, 0, 14, 'min', ll14);
+  oscillators(ctx, hh14, ll14);
+  ctx.give(hh14, ll14);
+  const logRet = ctx.take();
+  logReturns(ctx.close, logRet);
+  garchColumns(ctx, logRet);
+  ctx.give(logRet);
+}
+
+/** Every other group except garch_vol_ratio (which needs both halves: `garchRatio` after both). */
+export function mainGroups(ctx: BatchContext): void {
   candleGeometry(ctx);
   returnsAndLags(ctx);
-  movingAverages(ctx);
   const hh14 = ctx.take();
   const ll14 = ctx.take();
   rangesAndBands(ctx, hh14, ll14);
-  volumeFlow(ctx);
-  oscillators(ctx, hh14, ll14);
   ctx.give(hh14, ll14);
   returnMoments(ctx);
   sequences(ctx);
   market(ctx);
-  garch(ctx);
+}
+
+/** Fills `columns` (one per FEATURES entry, each cols.close.length long) group by group. */
+function computeInto(cols: CandleColumns, columns: readonly Float64Array[]): void {
+  const ctx = new BatchContext(cols.open, cols.high, cols.low, cols.close, cols.volume, columns);
+  sideGroups(ctx);
+  mainGroups(ctx);
+  garchRatio(ctx);
+}
+
+/** Views of one column per FEATURES entry, `rows` long, laid end to end in `buffer`. */
+export function featureColumns(buffer: ArrayBufferLike, rows: number): Float64Array[] {
+  const columns: Float64Array[] = new Array<Float64Array>(NF);
+  for (let f = 0; f < NF; f++) columns[f] = new Float64Array(buffer, f * rows * 8, rows);
+  return columns;
 }
 
 /**
@@ -73,9 +103,7 @@ function computeInto(cols: CandleColumns, columns: readonly Float64Array[]): voi
 export function computeFeatures(cols: CandleColumns): Float64Array[] {
   validate(cols);
   const rows = cols.close.length;
-  const buffer = new ArrayBuffer(NF * rows * 8);
-  const columns: Float64Array[] = new Array<Float64Array>(NF);
-  for (let f = 0; f < NF; f++) columns[f] = new Float64Array(buffer, f * rows * 8, rows);
+  const columns = featureColumns(new ArrayBuffer(NF * rows * 8), rows);
   computeInto(cols, columns);
   return columns;
 }

@@ -250,21 +250,27 @@ export function market(ctx: BatchContext): void {
   volatilityRegime(ctx);
 }
 
-/** GARCH volatility, persistence, standardized residual, and its ratio to ret_std_20 (after returnMoments). */
-export function garch(ctx: BatchContext): void {
+/**
+ * GARCH volatility, persistence and standardized residual from the log returns `logRet` (log_ret_1's values);
+ * needs nothing else, so the parallel batch runs it on its own thread.
+ */
+export function garchColumns(ctx: BatchContext, logRet: Float64Array): void {
   const rows = ctx.rows;
   const vol = ctx.col(I_GVOL);
   const resid = ctx.col(I_GRESID);
   const pers = ctx.col(I_GPERS);
-  garchBatch(ctx.col(I_LOGRET1), GARCH_WINDOW, GARCH_REFIT, vol, resid, pers);
+  garchBatch(logRet, GARCH_WINDOW, GARCH_REFIT, vol, resid, pers);
+  for (let t = 0; t < rows; t++) if (vol[t]! !== vol[t]!) resid[t] = pers[t] = NaN;
+}
+
+/** garch_vol_ratio: GARCH volatility over ret_std_20 (after garchColumns and returnMoments). */
+export function garchRatio(ctx: BatchContext): void {
+  const rows = ctx.rows;
+  const vol = ctx.col(I_GVOL);
   const ratioOut = ctx.col(I_GVRATIO);
   const std20 = ctx.col(I_RSTD20);
   for (let t = 0; t < rows; t++) {
     const g = vol[t]!;
-    if (g === g) {
-      ratioOut[t] = ratio(g, std20[t]!, 1);
-    } else {
-      ratioOut[t] = resid[t] = pers[t] = NaN;
-    }
+    ratioOut[t] = g === g ? ratio(g, std20[t]!, 1) : NaN;
   }
 }
