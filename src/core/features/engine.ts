@@ -19,6 +19,7 @@ import { TaVariance } from './indicators/ta-variance';
 import { UltOsc } from './indicators/ultosc';
 import { VolumeFlow } from './indicators/volume-flow';
 import { approxStateBytes } from './state-bytes';
+import { checkEngineCandle } from './candle-check';
 import {
   FEATURES,
   GARCH_REFIT,
@@ -266,22 +267,7 @@ export class FeatureEngine {
   /** Same as update() with the candle's fields passed directly (what batch mode calls). */
   step(o: number, h: number, l: number, c: number, v: number, replace = false): Float64Array {
     // Reject bad input before touching any state (a NaN would poison every running total).
-    if (!(
-      o > 0 &&
-      h > 0 &&
-      l > 0 &&
-      c > 0 &&
-      v >= 0 &&
-      h >= l &&
-      h < Infinity &&
-      o < Infinity &&
-      c < Infinity &&
-      v < Infinity
-    )) {
-      throw new RangeError(
-        `invalid candle for the feature engine: open ${o} high ${h} low ${l} close ${c} volume ${v}`,
-      );
-    }
+    checkEngineCandle(o, h, l, c, v);
     if (this.n === 0) replace = false;
     const out = this.out;
     out.fill(NaN);

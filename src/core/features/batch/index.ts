@@ -1,4 +1,5 @@
 import type { CandleColumns } from '../../candles/candle';
+import { checkEngineCandle } from '../candle-check';
 import { FEATURES, MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES } from '../registry';
 import { rollingExtremeBatch } from '../indicators/rolling-extreme';
 import { candleGeometry, logReturns, returnsAndLags, sequences } from './candles';
@@ -22,29 +23,7 @@ export function validate(cols: CandleColumns): void {
       `candle columns differ in length: open ${open.length} high ${high.length} low ${low.length} close ${rows} volume ${volume.length}`,
     );
   }
-  for (let i = 0; i < rows; i++) {
-    const o = open[i]!;
-    const h = high[i]!;
-    const l = low[i]!;
-    const c = close[i]!;
-    const v = volume[i]!;
-    if (!(
-      o > 0 &&
-      h > 0 &&
-      l > 0 &&
-      c > 0 &&
-      v >= 0 &&
-      h >= l &&
-      h < Infinity &&
-      o < Infinity &&
-      c < Infinity &&
-      v < Infinity
-    )) {
-      throw new RangeError(
-        `invalid candle for the feature engine: open ${o} high ${h} low ${l} close ${c} volume ${v}`,
-      );
-    }
-  }
+  for (let i = 0; i < rows; i++) checkEngineCandle(open[i]!, high[i]!, low[i]!, close[i]!, volume[i]!);
 }
 
 /**

@@ -67,10 +67,10 @@ export class Sma {
 
 /**
  * Batch twin of RunningWindowSum: feeds x[start], x[start + 1], ... (one update per candle) and writes
- * each window total to out[t] (NaN before `start` and while the window fills), with the same operations in
- * the same order as `update`, so values are identical.
+ * each window total divided by `divisor` to out[t] (NaN before `start` and while the window fills), with the
+ * same operations in the same order as `update`, so values are identical (a divisor of 1 changes nothing).
  */
-export function windowTotalBatch(x: Float64Array, start: number, period: number, out: Float64Array): void {
+export function windowTotalBatch(x: Float64Array, start: number, period: number, out: Float64Array, divisor = 1): void {
   const rows = x.length;
   const n = period;
   const full = Math.min(rows, start + n - 1);
@@ -80,23 +80,12 @@ export function windowTotalBatch(x: Float64Array, start: number, period: number,
   for (; t < full; t++) sum += x[t]!;
   for (; t < rows; t++) {
     const s = sum + x[t]!;
-    out[t] = s;
+    out[t] = s / divisor;
     sum = s - x[t - n + 1]!;
   }
 }
 
-/** Batch twin of Sma (see windowTotalBatch): out[t] = window total / period. */
+/** Batch twin of Sma: out[t] = window total / period, as Sma.update computes it. */
 export function smaBatch(x: Float64Array, start: number, period: number, out: Float64Array): void {
-  const rows = x.length;
-  const n = period;
-  const full = Math.min(rows, start + n - 1);
-  out.fill(NaN, 0, full);
-  let sum = 0;
-  let t = start;
-  for (; t < full; t++) sum += x[t]!;
-  for (; t < rows; t++) {
-    const s = sum + x[t]!;
-    out[t] = s / n;
-    sum = s - x[t - n + 1]!;
-  }
+  windowTotalBatch(x, start, period, out, period);
 }
