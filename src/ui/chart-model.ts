@@ -174,7 +174,10 @@ export function sameInsight(a: Insight, b: Insight | null): boolean {
   );
 }
 
-/** Only the `keep` most recent markers keep their text; older ones are shapes only, so labels do not overlap on neighbouring candles. */
+/**
+ * Only the `keep` most recent markers keep their text; older ones are shapes only, so labels do not overlap on
+ * neighbouring candles.
+ */
 export function labelRecent(markers: readonly PatternMarker[], keep = 1): PatternMarker[] {
   const first = markers.length - keep;
   return markers.map((m, i) => (i >= first ? m : { ...m, text: '' }));

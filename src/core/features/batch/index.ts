@@ -28,7 +28,8 @@ export function validate(cols: CandleColumns): void {
 
 /**
  * The groups that need only the candles: moving averages, volume flow, oscillators (with their own 14-candle
- * high/low channel) and GARCH (from its own copy of the log returns). The parallel batch (parallel-node.ts) runs them on a second thread beside `mainGroups`.
+ * high/low channel) and GARCH (from its own copy of the log returns). The parallel batch (parallel-node.ts)
+ * runs them on a second thread beside `mainGroups`.
  */
 export function sideGroups(ctx: BatchContext): void {
   movingAverages(ctx);

@@ -22,15 +22,16 @@ export function candleViews(buffer: ArrayBufferLike, rows: number): Float64Array
 }
 
 /**
- * The side thread, started on first use and kept (unref'd: it never keeps the process alive) so later
- * calls do not pay the ~0.25 s of starting a thread through tsx's loader; null while one call uses it.
+ * The side thread, started on first use and kept between calls so later calls do not pay the ~0.25 s of
+ * starting a thread through tsx's loader; null while a call uses it. It holds the process open only while
+ * it works (ref'd during a task, unref'd when idle).
  */
 let idle: Worker | null = null;
 
 function sideThread(): Worker {
   const worker = idle ?? new Worker(new URL('./parallel-worker.js', import.meta.url));
   idle = null;
-  worker.unref();
+  worker.ref();
   return worker;
 }
 
@@ -90,8 +91,12 @@ export async function computeFeaturesParallel(cols: CandleColumns): Promise<Floa
     healthy = true;
     garchRatio(ctx);
   } finally {
-    if (healthy && idle === null) idle = worker;
-    else void side.catch(() => undefined).finally(() => worker.terminate());
+    if (healthy && idle === null) {
+      worker.unref();
+      idle = worker;
+    } else {
+      void side.catch(() => undefined).finally(() => worker.terminate());
+    }
   }
   return columns;
 }
