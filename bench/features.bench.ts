@@ -247,6 +247,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
 
   // ---- ours: batch
   const singleMs = best(() => computeFeatures(cols));
+  await computeFeaturesParallel(cols); // warm-up: starts the side thread, which later calls reuse
   let batchMs = Infinity;
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
@@ -254,7 +255,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
     batchMs = Math.min(batchMs, performance.now() - t0);
   }
   log(
-    `ours batch, all features over ${n}, 2 threads (Node worker_threads, best of 3): ${fmt(batchMs / 1000, 3)} s (target <= 1.5 s)`,
+    `ours batch, all features over ${n}, 2 threads (Node worker_threads, best of 3 after a warm-up call): ${fmt(batchMs / 1000, 3)} s (target <= 1.5 s)`,
   );
   log(`ours batch, all features over ${n}, 1 thread (as in the browser worker): ${fmt(singleMs / 1000, 3)} s`);
   log(
