@@ -34,6 +34,7 @@ import {
   VOL_RANK_MIN,
   VOL_RANK_WINDOW,
   featureIndex as fi,
+  featureIndices as ix,
 } from './registry';
 
 const NF = FEATURES.length;
@@ -47,7 +48,6 @@ const MODEL_IDX = MODEL_FEATURE_INDICES.slice();
 const EPS = TA_EPSILON;
 const trueRange = taTrueRange;
 const NM = MODEL_FEATURE_NAMES.length;
-const ix = (names: readonly string[]): Int32Array => Int32Array.from(names.map(fi));
 
 // Output indices, resolved once from the registry.
 const I_RET1 = fi('ret_1');

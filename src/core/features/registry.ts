@@ -374,6 +374,11 @@ export function featureIndex(name: string): number {
   return i;
 }
 
+/** Int32Array of the FEATURES indices of `names`. */
+export function featureIndices(names: readonly string[]): Int32Array {
+  return Int32Array.from(names.map(featureIndex));
+}
+
 /** FNV-1a (32-bit) hex of the schema version and every model feature's name and parameters, in order. */
 export function featureSchemaHash(): string {
   const text = [

@@ -1,7 +1,7 @@
 import { TA_EPSILON } from '../indicators/ta-util';
 import { rollingSumBatch } from '../indicators/rolling-sum';
-import { LOG_RET_HORIZONS, LOG_RET_LAGS, featureIndex as fi } from '../registry';
-import { type BatchContext, indices, ratio as ratioFn } from './context';
+import { LOG_RET_HORIZONS, LOG_RET_LAGS, featureIndex as fi, featureIndices as indices } from '../registry';
+import { type BatchContext, ratio as ratioFn } from './context';
 
 /**
  * Batch candle geometry, returns and lags, and multi-candle sequences: the same expressions as the
@@ -136,13 +136,8 @@ export function returnsAndLags(ctx: BatchContext): void {
   const ret1 = ctx.col(I_RET1);
   const logRet = ctx.col(I_LOGRET1);
   ret1[0] = NaN;
-  logRet[0] = NaN;
-  for (let t = 1; t < rows; t++) {
-    const c = close[t]!;
-    const pC = close[t - 1]!;
-    ret1[t] = c / pC - 1;
-    logRet[t] = Math.log(c / pC);
-  }
+  for (let t = 1; t < rows; t++) ret1[t] = close[t]! / close[t - 1]! - 1;
+  logReturns(close, logRet);
   for (let j = 0; j < HORIZONS.length; j++) {
     const hz = HORIZONS[j]!;
     const out = ctx.col(I_LOGRET_H[j]!);

@@ -1,5 +1,3 @@
-import { featureIndex } from '../registry';
-
 /**
  * What every batch feature group works on: the candle columns, the output columns (one per FEATURES entry,
  * NaN = empty) and a pool of work columns of the same length.
@@ -33,9 +31,6 @@ export class BatchContext {
     this.free.push(...cols);
   }
 }
-
-/** Int32Array of the FEATURES indices of `names`. */
-export const indices = (names: readonly string[]): Int32Array => Int32Array.from(names.map(featureIndex));
 
 /** a / b, or `fallback` when b is 0 (the streaming engine's rule). */
 export function ratio(a: number, b: number, fallback: number): number {

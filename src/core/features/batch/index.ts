@@ -1,7 +1,6 @@
 import type { CandleColumns } from '../../candles/candle';
 import { checkEngineCandle } from '../candle-check';
-import { FEATURES, MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES } from '../registry';
-import { rollingExtremeBatch } from '../indicators/rolling-extreme';
+import { FEATURES, MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES, featureIndex } from '../registry';
 import { candleGeometry, logReturns, returnsAndLags, sequences } from './candles';
 import { BatchContext } from './context';
 import { garchColumns, garchRatio, market } from './market';
@@ -10,6 +9,7 @@ import { movingAverages, oscillators, rangesAndBands, returnMoments, volumeFlow 
 const NF = FEATURES.length;
 const NM = MODEL_FEATURE_NAMES.length;
 const MODEL_IDX = MODEL_FEATURE_INDICES.slice();
+const I_LOGRET1 = featureIndex('log_ret_1');
 
 /**
  * Throws the streaming engine's RangeError for the first candle it would reject (same condition, same
@@ -27,33 +27,29 @@ export function validate(cols: CandleColumns): void {
 }
 
 /**
- * The groups that need only the candles: moving averages, volume flow, oscillators (with their own 14-candle
- * high/low channel) and GARCH (from its own copy of the log returns). The parallel batch (parallel-node.ts)
- * runs them on a second thread beside `mainGroups`.
+ * The groups that need only the candles: moving averages, volume flow, oscillators and GARCH. The parallel
+ * batch (parallel-node.ts) runs them on a second thread beside `mainGroups`; there GARCH gets its own copy of
+ * the log returns, while one thread passes log_ret_1's column (already filled by `mainGroups`).
  */
-export function sideGroups(ctx: BatchContext): void {
+export function sideGroups(ctx: BatchContext, logRet?: Float64Array): void {
   movingAverages(ctx);
   volumeFlow(ctx);
-  const hh14 = ctx.take();
-  const ll14 = ctx.take();
-  rollingExtremeBatch(ctx.high, 0, 14, 'max', hh14);
-  rollingExtremeBatch(ctx.low, 0, 14, 'min', ll14);
-  oscillators(ctx, hh14, ll14);
-  ctx.give(hh14, ll14);
-  const logRet = ctx.take();
-  logReturns(ctx.close, logRet);
-  garchColumns(ctx, logRet);
-  ctx.give(logRet);
+  oscillators(ctx);
+  if (logRet) {
+    garchColumns(ctx, logRet);
+  } else {
+    const own = ctx.take();
+    logReturns(ctx.close, own);
+    garchColumns(ctx, own);
+    ctx.give(own);
+  }
 }
 
 /** Every other group except garch_vol_ratio (which needs both halves: `garchRatio` after both). */
 export function mainGroups(ctx: BatchContext): void {
   candleGeometry(ctx);
   returnsAndLags(ctx);
-  const hh14 = ctx.take();
-  const ll14 = ctx.take();
-  rangesAndBands(ctx, hh14, ll14);
-  ctx.give(hh14, ll14);
+  rangesAndBands(ctx);
   returnMoments(ctx);
   sequences(ctx);
   market(ctx);
@@ -62,8 +58,8 @@ export function mainGroups(ctx: BatchContext): void {
 /** Fills `columns` (one per FEATURES entry, each cols.close.length long) group by group. */
 function computeInto(cols: CandleColumns, columns: readonly Float64Array[]): void {
   const ctx = new BatchContext(cols.open, cols.high, cols.low, cols.close, cols.volume, columns);
-  sideGroups(ctx);
   mainGroups(ctx);
+  sideGroups(ctx, ctx.col(I_LOGRET1));
   garchRatio(ctx);
 }
 

@@ -12,8 +12,8 @@ import { stochBatch } from '../indicators/stoch';
 import { taIsZero, trueRange as taTrueRange } from '../indicators/ta-util';
 import { taVarianceBatch } from '../indicators/ta-variance';
 import { volumeFlowBatch } from '../indicators/volume-flow';
-import { MA_PERIODS, MOMENT_WINDOWS, RSI_PERIODS, featureIndex as fi } from '../registry';
-import { type BatchContext, indices, ratio as ratioFn } from './context';
+import { MA_PERIODS, MOMENT_WINDOWS, RSI_PERIODS, featureIndex as fi, featureIndices as indices } from '../registry';
+import { type BatchContext, ratio as ratioFn } from './context';
 
 /**
  * Batch moving averages, ranges and bands, volume, oscillators and return moments: the same kernels and
@@ -98,8 +98,8 @@ export function movingAverages(ctx: BatchContext): void {
   }
 }
 
-/** True range and ATR, Bollinger bands, channels, distance to the 50-candle extremes, Williams %R. */
-export function rangesAndBands(ctx: BatchContext, hh14: Float64Array, ll14: Float64Array): void {
+/** True range and ATR, Bollinger bands, channels, distance to the 50-candle extremes. */
+export function rangesAndBands(ctx: BatchContext): void {
   const { high, low, close, rows } = ctx;
   if (rows === 0) return;
   const tr = ctx.col(I_TRANGE);
@@ -168,19 +168,6 @@ export function rangesAndBands(ctx: BatchContext, hh14: Float64Array, ll14: Floa
   const dLow = ctx.col(I_DLOW50);
   for (let t = 0; t < rows; t++) dLow[t] = close[t]! / ext[t]! - 1;
   ctx.give(ext);
-
-  rollingExtremeBatch(high, 0, 14, 'max', hh14);
-  rollingExtremeBatch(low, 0, 14, 'min', ll14);
-  const willr = ctx.col(I_WILLR);
-  for (let t = 0; t < rows; t++) {
-    const hh = hh14[t]!;
-    if (hh === hh) {
-      const diff = (hh - ll14[t]!) / -100;
-      willr[t] = diff !== 0 ? (hh - close[t]!) / diff : 0;
-    } else {
-      willr[t] = NaN;
-    }
-  }
 }
 
 /** Volume average, ratio and z-score; OBV, AD, ADOSC. */
@@ -205,10 +192,25 @@ export function volumeFlow(ctx: BatchContext): void {
   volumeFlowBatch(high, low, close, volume, 3, 10, ctx.col(I_OBV), ctx.col(I_AD), ctx.col(I_ADOSC));
 }
 
-/** RSI, MACD, stochastic (from the 14-candle extremes of rangesAndBands), CCI, ROC/MOM, MFI, DMI/ADX. */
-export function oscillators(ctx: BatchContext, hh14: Float64Array, ll14: Float64Array): void {
+/** RSI, MACD, Williams %R and stochastic (from the 14-candle extremes), CCI, ROC/MOM, MFI, DMI/ADX. */
+export function oscillators(ctx: BatchContext): void {
   const { high, low, close, volume, rows } = ctx;
   for (let j = 0; j < RSI_N.length; j++) rsiBatch(close, 0, RSI_N[j]!, ctx.col(I_RSI[j]!));
+
+  const hh14 = ctx.take();
+  const ll14 = ctx.take();
+  rollingExtremeBatch(high, 0, 14, 'max', hh14);
+  rollingExtremeBatch(low, 0, 14, 'min', ll14);
+  const willr = ctx.col(I_WILLR);
+  for (let t = 0; t < rows; t++) {
+    const hh = hh14[t]!;
+    if (hh === hh) {
+      const diff = (hh - ll14[t]!) / -100;
+      willr[t] = diff !== 0 ? (hh - close[t]!) / diff : 0;
+    } else {
+      willr[t] = NaN;
+    }
+  }
 
   const a = ctx.take();
   const b = ctx.take();
@@ -224,6 +226,7 @@ export function oscillators(ctx: BatchContext, hh14: Float64Array, ll14: Float64
   }
 
   stochBatch(hh14, ll14, close, 14, 3, 3, ctx.col(I_STOCHK), ctx.col(I_STOCHD), a);
+  ctx.give(hh14, ll14);
 
   const tp = a;
   for (let t = 0; t < rows; t++) tp[t] = (high[t]! + low[t]! + close[t]!) / 3;
