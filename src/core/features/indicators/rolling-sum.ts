@@ -84,23 +84,13 @@ export function rollingSumBatch(x: Float64Array, start: number, period: number, 
     let sum = 0;
     for (let j = r - n + 1; j <= r; j++) sum += x[j]!;
     if (x[r] !== 0) lastNonZero = r;
-    if (divisor === 1) out[r] = lastNonZero > r - n ? sum : 0;
-    else out[r] = (lastNonZero > r - n ? sum : 0) / divisor;
+    out[r] = (lastNonZero > r - n ? sum : 0) / divisor; // a divisor of 1 changes nothing
     const end = Math.min(rows, r + n);
-    if (divisor === 1) {
-      for (let t = r + 1; t < end; t++) {
-        const v = x[t]!;
-        sum += v - x[t - n]!;
-        if (v !== 0) lastNonZero = t;
-        out[t] = lastNonZero > t - n ? sum : 0;
-      }
-    } else {
-      for (let t = r + 1; t < end; t++) {
-        const v = x[t]!;
-        sum += v - x[t - n]!;
-        if (v !== 0) lastNonZero = t;
-        out[t] = (lastNonZero > t - n ? sum : 0) / divisor;
-      }
+    for (let t = r + 1; t < end; t++) {
+      const v = x[t]!;
+      sum += v - x[t - n]!;
+      if (v !== 0) lastNonZero = t;
+      out[t] = (lastNonZero > t - n ? sum : 0) / divisor;
     }
   }
 }
