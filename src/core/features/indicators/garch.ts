@@ -279,8 +279,8 @@ export class GarchVol {
 
 /**
  * Batch twin of GarchVol, fed from candle 0 with the log returns r (NaN for the first candle): writes the
- * conditional vol, standardized residual and persistence to the given columns (NaN before the first fit),
- * with the same closed-return ring, the same refit schedule and warm starts, and the same operations.
+ * conditional vol, standardized residual and persistence to the given columns (NaN before the first fit).
+ * It steps one GarchVol: the per-candle recursion is cheap next to the refits, so one implementation serves both.
  */
 export function garchBatch(
   r: Float64Array,
@@ -290,43 +290,11 @@ export function garchBatch(
   residOut: Float64Array,
   persistenceOut: Float64Array,
 ): void {
-  const rows = r.length;
-  const w = window;
-  const ring = new Float64Array(w);
-  const sc = new Float64Array(w);
-  const fitter = new GarchFitter();
-  let closed = 0;
-  let lastFit = -Infinity;
-  let params: GarchParams | null = null;
-  let sigma2 = NaN;
-  let curR = NaN;
-  for (let t = 0; t < rows; t++) {
-    const prev = curR;
-    if (prev === prev) {
-      ring[closed % w] = prev;
-      closed++;
-      const p = params;
-      if (p) sigma2 = p.omega + p.alpha * prev * prev + p.beta * sigma2;
-    }
-    if (closed >= w && t - lastFit >= refitEvery) {
-      const start = closed % w;
-      for (let i = 0; i < w; i++) sc[i] = ring[(start + i) % w]!;
-      const fit = fitter.fit(sc, params ?? undefined);
-      lastFit = t;
-      if (fit) {
-        params = { omega: fit.omega, alpha: fit.alpha, beta: fit.beta };
-        sigma2 = garchFilter(sc, params);
-      }
-    }
-    const x = r[t]!;
-    curR = x;
-    const p = params;
-    if (p === null || x !== x) {
-      volOut[t] = residOut[t] = persistenceOut[t] = NaN;
-      continue;
-    }
-    volOut[t] = Math.sqrt(p.omega + p.alpha * x * x + p.beta * sigma2);
-    residOut[t] = x / Math.sqrt(sigma2);
-    persistenceOut[t] = p.alpha + p.beta;
+  const garch = new GarchVol(window, refitEvery);
+  for (let t = 0; t < r.length; t++) {
+    garch.update(r[t]!, false);
+    volOut[t] = garch.vol;
+    residOut[t] = garch.stdResid;
+    persistenceOut[t] = garch.persistence;
   }
 }
