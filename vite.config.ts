@@ -2,15 +2,12 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './csp.config';
+import { CONTENT_SECURITY_POLICY_META, DEV_HEADERS, SECURITY_HEADERS } from './csp.config';
 
-/** Cross-origin isolation lets onnxruntime-web use threads (SharedArrayBuffer). */
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'credentialless',
-};
-
-/** Puts the CSP meta tag into the built index.html (the dev server injects inline styles for HMR). */
+/**
+ * Puts the CSP meta tag into the built index.html, for hosts that send no headers. The header itself (which also
+ * covers the worker script) comes from csp.config.ts: `server.headers` / `preview.headers` below.
+ */
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'candlecast-csp',
@@ -18,7 +15,7 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY_META },
         injectTo: 'head-prepend',
       },
     ],
@@ -59,6 +56,6 @@ export default defineConfig({
   ],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  server: { headers: { ...DEV_HEADERS } },
+  preview: { headers: { ...SECURITY_HEADERS } },
 });

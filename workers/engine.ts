@@ -15,6 +15,7 @@ import { oneLine } from '../src/core/util/errors';
 import { ADAPTERS, isExchangeId } from '../src/feeds/adapter';
 import { parseCandlesCsv } from '../src/feeds/csv';
 import { isLoopbackUrl } from '../src/feeds/loopback';
+import { feedNetwork, guardFetch } from '../src/feeds/network-policy';
 import { SimulatedFeed } from '../src/feeds/simulated-feed';
 import { POPULAR_SYMBOLS } from '../src/feeds/popular-symbols';
 import pkg from '../package.json';
@@ -226,7 +227,9 @@ export class Engine implements EngineApi {
     if (!list) {
       const adapter = isExchangeId(exchange) ? ADAPTERS[exchange] : null;
       list = adapter?.listSymbols
-        ? adapter.listSymbols(adapter.defaultEndpoints.restUrl, fetch).catch(() => [...POPULAR_SYMBOLS])
+        ? adapter
+            .listSymbols(adapter.defaultEndpoints.restUrl, guardFetch(feedNetwork(adapter).policy, fetch))
+            .catch(() => [...POPULAR_SYMBOLS])
         : Promise.resolve([...POPULAR_SYMBOLS]);
       this.symbolLists.set(exchange, list);
     }

@@ -5,6 +5,7 @@ import { ADAPTERS } from './adapter';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import type { ExchangeAdapter, ExchangeEndpoints, ExchangeId, RestPage, RestWindow, WsEvent } from './exchange-types';
 import { fetchCandles } from './rest-client';
+import { feedNetwork, guardFetch, guardWebSocket } from './network-policy';
 import { messageText, WS_OPEN, type WebSocketCtor, type WebSocketLike } from './ws-types';
 
 export type FeedState = 'connecting' | 'backfilling' | 'live' | 'reconnecting' | 'stopped' | 'error';
@@ -155,9 +156,12 @@ export class LiveFeed {
     this.tf = options.timeframe;
     this.tfMs = timeframeMs(options.timeframe);
     this.symbol = options.symbol;
-    this.endpoints = { ...adapter.defaultEndpoints, ...stripUndefined(options.endpoints) };
-    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+    // Every request of the feed goes through the network policy: the exchange's origins or a loopback override.
+    const net = feedNetwork(adapter, stripUndefined(options.endpoints));
+    this.endpoints = net.endpoints;
+    this.fetchFn = guardFetch(net.policy, options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+    const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
+    this.WS = WS && guardWebSocket(net.policy, WS);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.staleMs = options.staleMs ?? defaultStaleMs(options.timeframe);

@@ -1,11 +1,11 @@
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** True for 127.0.0.0/8, localhost and [::1]: the only hosts an endpoint override may point at. */
+/**
+ * True for 127.0.0.1, localhost and [::1]: the only hosts an endpoint override may point at (exactly the loopback
+ * hosts the Content-Security-Policy's connect-src names; a CSP cannot express the rest of 127.0.0.0/8).
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (LOOPBACK_NAMES.has(host)) return true;
-  const parts = host.split('.');
-  return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  return LOOPBACK_NAMES.has(hostname.toLowerCase());
 }
 
 /** True when `raw` parses as an http(s)/ws(s) URL whose host is a loopback address. */

@@ -43,7 +43,7 @@ export function bybitInterval(tf: Timeframe): string {
 export const bybit: ExchangeAdapter = {
   id: 'bybit',
   name: 'Bybit',
-  defaultEndpoints: { restUrl: 'https://api.bybit.com', wsUrl: 'wss://stream.bybit.com/v5/public/spot' },
+  defaultEndpoints: { restUrl: 'https://api.bybit.com', wsUrl: 'wss://stream.bybit.com' },
   timeframes: Object.keys(INTERVALS) as Timeframe[],
   closeSignal: 'flag',
   restPageLimit: 1000,
@@ -82,7 +82,7 @@ export const bybit: ExchangeAdapter = {
   },
 
   wsUrl(wsBase: string): string {
-    return wsBase;
+    return `${trimSlash(wsBase)}/v5/public/spot`;
   },
 
   subscribeMessages(symbol: string, tf: Timeframe): string[] {

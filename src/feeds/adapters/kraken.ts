@@ -53,7 +53,7 @@ export function krakenRestPair(symbol: string): string {
 export const kraken: ExchangeAdapter = {
   id: 'kraken',
   name: 'Kraken',
-  defaultEndpoints: { restUrl: 'https://api.kraken.com', wsUrl: 'wss://ws.kraken.com/v2' },
+  defaultEndpoints: { restUrl: 'https://api.kraken.com', wsUrl: 'wss://ws.kraken.com' },
   timeframes: Object.keys(INTERVALS) as Timeframe[],
   closeSignal: 'next',
   restPageLimit: 720,
@@ -101,7 +101,7 @@ export const kraken: ExchangeAdapter = {
   },
 
   wsUrl(wsBase: string): string {
-    return wsBase;
+    return `${trimSlash(wsBase)}/v2`;
   },
 
   subscribeMessages(symbol: string, tf: Timeframe): string[] {

@@ -50,7 +50,7 @@ export function okxInstId(symbol: string): string {
 export const okx: ExchangeAdapter = {
   id: 'okx',
   name: 'OKX',
-  defaultEndpoints: { restUrl: 'https://www.okx.com', wsUrl: 'wss://ws.okx.com:8443/ws/v5/business' },
+  defaultEndpoints: { restUrl: 'https://www.okx.com', wsUrl: 'wss://ws.okx.com:8443' },
   timeframes: Object.keys(BARS) as Timeframe[],
   closeSignal: 'flag',
   restPageLimit: 100,
@@ -93,7 +93,7 @@ export const okx: ExchangeAdapter = {
   },
 
   wsUrl(wsBase: string): string {
-    return wsBase;
+    return `${trimSlash(wsBase)}/ws/v5/business`;
   },
 
   subscribeMessages(symbol: string, tf: Timeframe): string[] {

@@ -4,8 +4,8 @@ import { endpointOverridesFromUrl, isLoopbackHost } from '../../../src/ui/endpoi
 const page = (query: string) => new URL(`https://candlecast.app/${query}`);
 
 describe('isLoopbackHost', () => {
-  it('accepts 127.0.0.0/8, localhost and [::1]', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '[::1]', '::1']) {
+  it('accepts 127.0.0.1, localhost and [::1] (the loopback hosts the CSP names)', () => {
+    for (const host of ['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]', '::1']) {
       expect(isLoopbackHost(host), host).toBe(true);
     }
   });
@@ -16,6 +16,7 @@ describe('isLoopbackHost', () => {
       '127.0.0.1.evil.com',
       'localhost.evil.com',
       '127.0.0.256',
+      '127.1.2.3',
       '[::2]',
       '0.0.0.0',
       'api.binance.com',
@@ -26,12 +27,15 @@ describe('isLoopbackHost', () => {
 });
 
 describe('endpointOverridesFromUrl', () => {
-  it('honours loopback REST and websocket endpoints', () => {
+  it('honours loopback REST and websocket endpoints, keeping only scheme, host and port', () => {
     const r = endpointOverridesFromUrl(page('?rest=http://127.0.0.1:8123/api/&ws=ws://localhost:8124/ws'));
     expect(r).toEqual({
-      overrides: { restUrl: 'http://127.0.0.1:8123/api', wsUrl: 'ws://localhost:8124/ws' },
+      overrides: { restUrl: 'http://127.0.0.1:8123', wsUrl: 'ws://localhost:8124' },
       rejected: [],
     });
+    const link = new URL('https://candlecast.app/?exchange=okx');
+    link.searchParams.set('rest', 'http://127.0.0.1:4620/admin/delete-all?confirm=yes');
+    expect(endpointOverridesFromUrl(link).overrides).toEqual({ restUrl: 'http://127.0.0.1:4620' });
   });
   it('accepts IPv6 loopback', () => {
     const r = endpointOverridesFromUrl(page('?rest=http://[::1]:9000'));
