@@ -1,28 +1,20 @@
-import { oneLine } from '../core/util/errors';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PipelineModels } from '../core/insights/pipeline';
-import { skillfulHorizons } from '../core/insights/skill';
-import { loadPatternCnnFromDir } from '../core/models/pattern-cnn-node';
-import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../core/models/price-ensemble-node';
+import { DEFAULT_MODELS_DIR, nodeModelFiles } from '../core/models/integrity-node';
+import { loadVerifiedModels } from '../core/models/load-verified';
+import { loadPatternCnn } from '../core/models/pattern-cnn';
+import { useNodeWasmFiles } from '../core/models/pattern-cnn-node';
+import { loadPriceEnsembleFromDir } from '../core/models/price-ensemble-node';
 
-/** Loads the shipped models from public/models in Node; a model that fails is null with its reason. */
-export async function loadNodeModels(): Promise<PipelineModels> {
-  const [cnn, price] = await Promise.allSettled([loadPatternCnnFromDir(), loadPriceEnsembleFromDir()]);
-  return {
-    cnn: cnn.status === 'fulfilled' ? cnn.value : null,
-    cnnError: cnn.status === 'rejected' ? oneLine(cnn.reason) : null,
-    price: price.status === 'fulfilled' ? price.value : null,
-    priceError: price.status === 'rejected' ? oneLine(price.reason) : null,
-    skillful: skillfulHorizons(readManifest()),
-  };
-}
-
-/** public/models/manifest.json, or null when it cannot be read. */
-function readManifest(): unknown {
-  try {
-    return JSON.parse(readFileSync(join(DEFAULT_PRICE_MODEL_DIR, '..', 'manifest.json'), 'utf8'));
-  } catch {
-    return null;
-  }
+/**
+ * Loads the shipped models from public/models (or `root`) in Node, every file checked against its SHA-256 in the
+ * manifest (node:crypto); a model that fails is null with its reason.
+ */
+export async function loadNodeModels(root: string = DEFAULT_MODELS_DIR): Promise<PipelineModels> {
+  return loadVerifiedModels(nodeModelFiles(root), {
+    cnn: (handler) => {
+      useNodeWasmFiles();
+      return loadPatternCnn({ handler }, { backends: ['wasm', 'cpu'] });
+    },
+    price: (read) => loadPriceEnsembleFromDir(read),
+  });
 }

@@ -1,4 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MODEL_DIRS, type ModelKey } from '../../src/core/models/integrity';
+import { artifactEntries } from '../../src/core/models/integrity-node';
 
 interface Manifest {
   schema: number;
@@ -7,14 +10,17 @@ interface Manifest {
 
 /**
  * Read-modify-write of public/models/manifest.json: replaces only `models.pattern_cnn` (the file is
- * shared with the price predictor), creating `{"schema": 1, "models": {}}` when absent.
+ * shared with the price predictor), creating `{"schema": 1, "models": {}}` when absent. Records the size and
+ * SHA-256 of every file in the model's folder as `artifacts`.
  */
 export function writeManifestEntry(path: string, entry: Record<string, unknown>, key = 'pattern_cnn'): void {
   const manifest: Manifest = existsSync(path)
     ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest)
     : { schema: 1, models: {} };
   manifest.models ??= {};
-  manifest.models[key] = entry;
+  // Size and SHA-256 of every file the app will load (it refuses the model without them).
+  const artifacts = key in MODEL_DIRS ? { artifacts: artifactEntries(dirname(path), key as ModelKey) } : {};
+  manifest.models[key] = { ...entry, ...artifacts };
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(tmp, path);

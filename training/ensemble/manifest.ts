@@ -2,8 +2,9 @@
  * Writes the price ensemble's entry `models.price_ensemble` of public/models/manifest.json (SPEC §5). The file
  * is shared with the pattern CNN: read, replace only this key, write atomically.
  */
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { sha256Node } from '../../src/core/models/integrity-node';
 import type { ParityResult } from './parity';
 
 export const MANIFEST_KEY = 'price_ensemble';
@@ -26,7 +27,11 @@ export function manifestEntry(
   const files = readdirSync(modelDir)
     .filter((f) => f.endsWith('.onnx') || f.endsWith('.json'))
     .sort()
-    .map((f) => ({ file: `${dirInModels}/${f}`, bytes: statSync(join(modelDir, f)).size }));
+    .map((f) => {
+      const bytes = readFileSync(join(modelDir, f));
+      // The app refuses an artifact whose size or SHA-256 differs from these.
+      return { file: `${dirInModels}/${f}`, bytes: bytes.byteLength, sha256: sha256Node(bytes) };
+    });
   return {
     kind: 'tree ensemble (ONNX ai.onnx.ml TreeEnsembleRegressor) for onnxruntime-web',
     version: report['version'],

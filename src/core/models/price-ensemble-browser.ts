@@ -27,11 +27,12 @@ export function fetchReader(baseUrl: string): ArtifactReader {
   };
 }
 
+/** `source`: a base URL, or a reader (the worker passes integrity.ts' checksum-verifying one). */
 export async function loadPriceEnsembleInBrowser(
-  baseUrl = `${import.meta.env.BASE_URL}models/price-ensemble/`,
+  source: string | ArtifactReader = `${import.meta.env.BASE_URL}models/price-ensemble/`,
 ): Promise<PriceEnsemble> {
   const { threads } = configureOrtWasm();
-  return loadPriceEnsemble(fetchReader(baseUrl), {
+  return loadPriceEnsemble(typeof source === 'string' ? fetchReader(source) : source, {
     ort,
     backendLabel: threads > 1 ? `wasm (${threads} threads)` : 'wasm',
   });

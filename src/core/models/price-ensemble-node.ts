@@ -35,11 +35,18 @@ export function folderReader(dir: string): ArtifactReader {
   };
 }
 
-/** Loads the ensemble from a folder (default public/models/price-ensemble) with single-threaded wasm. */
+/**
+ * Loads the ensemble from a folder (default public/models/price-ensemble), or through a reader (the CLI passes
+ * integrity.ts' checksum-verifying one), with single-threaded wasm.
+ */
 export async function loadPriceEnsembleFromDir(
-  dir: string = DEFAULT_PRICE_MODEL_DIR,
+  dir: string | ArtifactReader = DEFAULT_PRICE_MODEL_DIR,
   options: Omit<LoadPriceEnsembleOptions, 'ort'> = {},
 ): Promise<PriceEnsemble> {
   ort.env.wasm.numThreads = 1;
-  return loadPriceEnsemble(folderReader(dir), { ort, backendLabel: 'wasm', ...options });
+  return loadPriceEnsemble(typeof dir === 'string' ? folderReader(dir) : dir, {
+    ort,
+    backendLabel: 'wasm',
+    ...options,
+  });
 }
