@@ -16,8 +16,8 @@ import { exchangeOrigins } from './src/feeds/network-policy';
  */
 export const EXCHANGE_ORIGINS: readonly string[] = [...new Set(Object.values(ADAPTERS).flatMap(exchangeOrigins))];
 
+/** Chromium rejects IPv6 literals in host-sources, so [::1] cannot be named (and overrides refuse it). */
 const LOOPBACK = ['http://127.0.0.1:*', 'ws://127.0.0.1:*', 'http://localhost:*', 'ws://localhost:*'];
-const LOOPBACK_V6 = ['http://[::1]:*', 'ws://[::1]:*'];
 
 function policy(options: { frameAncestors: boolean; inlineStyles: boolean }): string {
   return [
@@ -28,7 +28,7 @@ function policy(options: { frameAncestors: boolean; inlineStyles: boolean }): st
     options.inlineStyles ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    `connect-src 'self' ${[...EXCHANGE_ORIGINS, ...LOOPBACK, ...LOOPBACK_V6].join(' ')}`,
+    `connect-src 'self' ${[...EXCHANGE_ORIGINS, ...LOOPBACK].join(' ')}`,
     "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",

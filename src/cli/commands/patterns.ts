@@ -5,6 +5,7 @@ import { PATTERN_NAMES } from '../../core/patterns/names';
 import { detectPatterns } from '../../core/patterns/rules';
 import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../../core/patterns/window';
 import { parseArgs, requireOne } from '../args';
+import { loadShippedCnn } from '../models';
 import { csvNumber, readCandlesFile, writeOutput } from '../io';
 import type { Command } from './index';
 
@@ -41,7 +42,11 @@ export const patternsCommand: Command = {
     const k = PATTERN_NAMES.length;
     let probs: Float32Array;
     try {
-      const cnn = await loadPatternCnnFromDir(args.options.get('model') ?? DEFAULT_MODEL_DIR);
+      // The shipped model is checked against its manifest checksums; a --model folder is loaded as it is.
+      const dir = args.options.get('model');
+      const cnn = await (dir === undefined || dir === DEFAULT_MODEL_DIR
+        ? loadShippedCnn()
+        : loadPatternCnnFromDir(dir));
       try {
         probs = await cnnProbabilities(cnn, cols);
       } finally {

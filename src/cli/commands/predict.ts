@@ -9,6 +9,7 @@ import {
 } from '../../core/models/price-ensemble';
 import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../../core/models/price-ensemble-node';
 import { parseArgs, requireOne } from '../args';
+import { loadShippedPriceEnsemble } from '../models';
 import { CliError } from '../errors';
 import { csvNumber, readCandlesFile, writeOutput } from '../io';
 import type { Command } from './index';
@@ -46,7 +47,8 @@ export function formatPredictCsv(time: ArrayLike<number>, close: ArrayLike<numbe
 
 async function loadModel(dir: string): Promise<PriceEnsemble> {
   try {
-    return await loadPriceEnsembleFromDir(dir);
+    // The shipped models are checked against their manifest checksums; another folder is loaded as it is.
+    return await (dir === DEFAULT_PRICE_MODEL_DIR ? loadShippedPriceEnsemble() : loadPriceEnsembleFromDir(dir));
   } catch (err) {
     if (err instanceof PriceEnsembleLoadError) throw new CliError(`price predictor not loaded: ${err.message}`);
     throw new CliError(

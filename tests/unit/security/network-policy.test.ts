@@ -18,7 +18,7 @@ describe('acceptOverride', () => {
       origin: 'http://127.0.0.1:4620',
     });
     expect(acceptOverride('ws://localhost:9/ws/btcusdt@kline_1m?a=b', 'ws')).toEqual({ origin: 'ws://localhost:9' });
-    expect(acceptOverride('http://[::1]:80/x', 'rest')).toEqual({ origin: 'http://[::1]' });
+    expect(acceptOverride('http://localhost:80/x', 'rest')).toEqual({ origin: 'http://localhost' });
   });
   it('refuses other hosts, the rest of 127/8, wrong schemes and credentials', () => {
     expect(acceptOverride('http://192.0.2.2:4620/', 'rest')).toEqual({

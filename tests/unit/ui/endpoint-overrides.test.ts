@@ -4,8 +4,8 @@ import { endpointOverridesFromUrl, isLoopbackHost } from '../../../src/ui/endpoi
 const page = (query: string) => new URL(`https://candlecast.app/${query}`);
 
 describe('isLoopbackHost', () => {
-  it('accepts 127.0.0.1, localhost and [::1] (the loopback hosts the CSP names)', () => {
-    for (const host of ['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]', '::1']) {
+  it('accepts 127.0.0.1 and localhost (the loopback hosts the CSP can name)', () => {
+    for (const host of ['127.0.0.1', 'localhost', 'LOCALHOST']) {
       expect(isLoopbackHost(host), host).toBe(true);
     }
   });
@@ -17,6 +17,7 @@ describe('isLoopbackHost', () => {
       'localhost.evil.com',
       '127.0.0.256',
       '127.1.2.3',
+      '[::1]',
       '[::2]',
       '0.0.0.0',
       'api.binance.com',
@@ -37,9 +38,9 @@ describe('endpointOverridesFromUrl', () => {
     link.searchParams.set('rest', 'http://127.0.0.1:4620/admin/delete-all?confirm=yes');
     expect(endpointOverridesFromUrl(link).overrides).toEqual({ restUrl: 'http://127.0.0.1:4620' });
   });
-  it('accepts IPv6 loopback', () => {
+  it('refuses IPv6 loopback (Chromium cannot allow it in a CSP, so the worker could not reach it)', () => {
     const r = endpointOverridesFromUrl(page('?rest=http://[::1]:9000'));
-    expect(r.overrides).toEqual({ restUrl: 'http://[::1]:9000' });
+    expect(r).toEqual({ overrides: {}, rejected: ['?rest= ignored: [::1] is not a loopback address'] });
   });
   it('returns nothing when no override is given', () => {
     expect(endpointOverridesFromUrl(page('?exchange=binance'))).toEqual({ overrides: {}, rejected: [] });
