@@ -9,3 +9,4 @@ export * from './settings-store';
 export * from './model-cache';
 export * from './prediction-store';
 export * from './backtest-store';
+export * from './alert-store';

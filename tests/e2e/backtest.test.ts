@@ -82,4 +82,31 @@ describe.skipIf(!hasChromium || !hasCandleData)('backtest: the CLI and the app a
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('the backtest panel shows the same numbers in its table, with the equity pane and trade markers', async () => {
+    const cli = JSON.parse(readFileSync(join(dir, 'bt.json'), 'utf8')) as BacktestReport;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = watchErrors(page);
+    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.waitForFunction(() => 'candlecast' in globalThis);
+    await page.evaluate(
+      (text) => (globalThis as unknown as PageHooks).candlecast.engine.importCandles('eth.csv', text, 'ETHUSDT', '1h'),
+      csv,
+    );
+    await page.goto(`${url}/?exchange=import&symbol=ETHUSDT&tf=1h`);
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const table = page.getByTestId('backtest-table');
+    await table.waitFor({ timeout: 180_000 });
+    const combined = Number(await table.locator('tr[data-row="combined"]').getAttribute('data-return'));
+    expect(combined).toBe(cli.combined.return);
+    expect(Number(await table.locator('tr[data-row="baseline"]').getAttribute('data-return'))).toBe(
+      cli.baseline.return,
+    );
+    expect(Number(await page.locator('.bt-chart').getAttribute('data-trades'))).toBe(cli.combined.trades);
+    expect(await page.locator('.bt-chart canvas').count()).toBeGreaterThan(0);
+    const verdictText = await page.getByTestId('backtest-verdict').textContent();
+    expect(verdictText).toContain(cli.combined.return < 0 ? 'lose money after costs' : 'make money after costs');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 });

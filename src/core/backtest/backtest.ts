@@ -37,8 +37,8 @@ export interface BacktestResult {
   report: BacktestReport;
   /** Combined-verdict trades with candle open times instead of indices. */
   trades: Array<Omit<Trade, 'entry' | 'exit'> & { entryTime: number; exitTime: number }>;
-  /** Per scored candle: open time, combined-verdict equity, buy-and-hold equity (both start at 1). */
-  equity: { time: Float64Array; combined: Float64Array; buyAndHold: Float64Array };
+  /** Per scored candle: open time, close, combined-verdict equity, buy-and-hold equity (both start at 1). */
+  equity: { time: Float64Array; close: Float64Array; combined: Float64Array; buyAndHold: Float64Array };
 }
 
 export interface BacktestOptions extends Partial<CostModel> {
@@ -107,6 +107,6 @@ export function scoreSignals(
       entryTime: candles[entry]!.time,
       exitTime: candles[exit]!.time,
     })),
-    equity: { time, combined: combined.equity, buyAndHold },
+    equity: { time, close: closes.slice(firstScored), combined: combined.equity, buyAndHold },
   };
 }
