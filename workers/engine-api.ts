@@ -3,6 +3,7 @@ import type { Timeframe } from '../src/core/candles/timeframe';
 import type { ReplaySpeed, ReplayStatus } from '../src/feeds/replay';
 import type { HorizonKey, HorizonPrediction, Insight, PatternsPart, Signal } from '../src/core/insights/types';
 import type { PatternName } from '../src/core/patterns/names';
+import type { BacktestResult } from '../src/core/backtest';
 
 /** Where a stream's candles come from. */
 export type StreamSource = 'live' | 'simulated' | 'replay' | 'cache';
@@ -113,6 +114,19 @@ export interface ImportResult {
   last: number;
 }
 
+/** Costs of a backtest (src/core/backtest/scoring.ts); `refresh` recomputes instead of reading the cache. */
+export interface BacktestRequest {
+  cost: number;
+  slippage: number;
+  refresh?: boolean;
+}
+
+/** A backtest result (report, combined-verdict trades, equity curves) and whether it came from IndexedDB. */
+export interface BacktestRun extends BacktestResult {
+  cached: boolean;
+  computedMs: number;
+}
+
 /** The engine API the worker exposes through comlink (SPEC §2). The main thread renders only. */
 export interface EngineApi {
   getStatus(): Promise<EngineStatus>;
@@ -157,4 +171,12 @@ export interface EngineApi {
     value?: number | ReplaySpeed,
   ): Promise<ReplayState>;
   stopReplay(id: number): Promise<void>;
+  /** Backtests a stored series (cached or imported) with the engine's models; cached per series, model and costs. */
+  backtest(
+    symbol: string,
+    timeframe: Timeframe,
+    exchange: string,
+    request: BacktestRequest,
+    onProgress?: (stage: string, fraction: number) => void,
+  ): Promise<BacktestRun>;
 }

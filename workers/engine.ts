@@ -22,6 +22,8 @@ import pkg from '../package.json';
 import type {
   EngineApi,
   EngineStatus,
+  BacktestRequest,
+  BacktestRun,
   ImportResult,
   ReplaySpeed,
   ReplayState,
@@ -32,6 +34,7 @@ import type {
   TrackRecord,
   WebGpuInfo,
 } from './engine-api';
+import { backtestSeries } from './backtest';
 import { CACHED_HISTORY, startLiveStream } from './live-source';
 import { fetchManifest, loadBrowserModels } from './models';
 import { ReplaySession } from './replay-session';
@@ -293,6 +296,24 @@ export class Engine implements EngineApi {
     session.stop();
     this.replays.delete(id);
     this.streams.delete(streamId(session.stream.key));
+  }
+
+  async backtest(
+    symbol: string,
+    timeframe: Timeframe,
+    exchange: string,
+    request: BacktestRequest,
+    onProgress?: (stage: string, fraction: number) => void,
+  ): Promise<BacktestRun> {
+    const key: StreamKey = {
+      exchange: exchange.toLowerCase(),
+      symbol: symbol.toUpperCase(),
+      timeframe: parseTimeframe(timeframe),
+    };
+    await this.modelsReady;
+    const candles =
+      this.memoryImports.get(streamId(key)) ?? (this.storage ? await this.storage.candles.range(key) : []);
+    return backtestSeries(key, candles, this.models, request, this.storage?.backtests ?? null, onProgress);
   }
 
   private useModels(models: PipelineModels): void {

@@ -2,6 +2,8 @@ import { CandlecastConnection } from '../src/store/connection';
 import { CandleStore } from '../src/store/candle-store';
 import { InsightCache } from '../src/store/insight-cache';
 import { PredictionStore } from '../src/store/prediction-store';
+import { BacktestStore } from '../src/store/backtest-store';
+import type { BacktestResult } from '../src/core/backtest';
 import type { Insight } from '../src/core/insights/types';
 
 /** The worker's IndexedDB stores (null when the platform has none: the engine then keeps memory only). */
@@ -9,6 +11,7 @@ export interface EngineStorage {
   candles: CandleStore;
   insights: InsightCache<Insight>;
   predictions: PredictionStore;
+  backtests: BacktestStore<BacktestResult>;
   /** One line describing the last storage event worth showing (quota eviction, another tab upgrading), or null. */
   lastEvent(): string | null;
 }
@@ -32,6 +35,7 @@ export function openStorage(idbFactory?: IDBFactory, name?: string): EngineStora
     }),
     insights: new InsightCache<Insight>(connection),
     predictions: new PredictionStore(connection),
+    backtests: new BacktestStore<BacktestResult>(connection),
     lastEvent: () => lastEvent,
   };
 }

@@ -8,3 +8,5 @@ export * from './insight-cache';
 export * from './settings-store';
 export * from './model-cache';
 export * from './prediction-store';
+export * from './backtest-store';
+export * from './alert-store';

@@ -30,6 +30,12 @@ export const MIGRATIONS: readonly Migration[] = [
     const predictions = db.createObjectStore('predictions', { keyPath: [...CANDLE_KEY_PATH, 'horizon'] });
     predictions.createIndex('by-pending', 'pendingDue');
   },
+  // v2 -> v3: backtest results (per series, model version and costs), alert conditions and the alert log.
+  (db) => {
+    db.createObjectStore('backtests', { keyPath: 'id' });
+    db.createObjectStore('alerts', { keyPath: 'id', autoIncrement: true });
+    db.createObjectStore('alertLog', { keyPath: 'id', autoIncrement: true });
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

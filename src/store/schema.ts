@@ -70,7 +70,40 @@ export const STORE = {
   settings: 'settings',
   models: 'models',
   predictions: 'predictions',
+  backtests: 'backtests',
+  alerts: 'alerts',
+  alertLog: 'alertLog',
 } as const;
+
+/** A cached backtest result; `id` names the series (and its extent), the model version and the costs. */
+export interface BacktestRecord {
+  id: string;
+  storedAt: number;
+  value: unknown;
+}
+
+/** An alert condition of one stream (see src/core/alerts). */
+export interface AlertRecord {
+  id?: number;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  condition: unknown;
+  createdAt: number;
+}
+
+/** One fired alert, for the in-app alert log. */
+export interface AlertLogRecord {
+  id?: number;
+  alertId: number;
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  /** Open time of the candle whose insight fired it. */
+  time: number;
+  message: string;
+  firedAt: number;
+}
 
 export interface CandlecastSchema extends DBSchema {
   candles: {
@@ -95,5 +128,17 @@ export interface CandlecastSchema extends DBSchema {
     key: PredictionKey;
     value: PredictionDbRecord;
     indexes: { 'by-pending': number };
+  };
+  backtests: {
+    key: string;
+    value: BacktestRecord;
+  };
+  alerts: {
+    key: number;
+    value: AlertRecord;
+  };
+  alertLog: {
+    key: number;
+    value: AlertLogRecord;
   };
 }

@@ -1,3 +1,4 @@
+import { backtestCommand } from './backtest';
 import { benchCommand } from './bench';
 import { patternsCommand } from './patterns';
 import { insightsCommand } from './insights';
@@ -12,6 +13,7 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  backtest: backtestCommand,
   bench: benchCommand,
   patterns: patternsCommand,
   insights: insightsCommand,

@@ -1,5 +1,6 @@
 import { HORIZONS, type Horizon, type HorizonKey, type HorizonPrediction } from './types';
 import { spearman } from './stats';
+import { directionHit, realizedLogReturn } from '../backtest/scoring';
 
 /** One prediction made at a candle's close, waiting for its horizon to pass. */
 export interface PendingPrediction {
@@ -36,7 +37,7 @@ export function scoreHorizon(horizon: number, scored: readonly ScoredPrediction[
   let hits = 0;
   let covered = 0;
   for (const p of scored) {
-    if (Math.sign(p.predictedReturn) === Math.sign(p.realizedReturn) && p.realizedReturn !== 0) hits++;
+    if (directionHit(p.predictedReturn, p.realizedReturn)) hits++;
     if (p.realizedClose >= p.lower && p.realizedClose <= p.upper) covered++;
   }
   const ic =
@@ -81,7 +82,7 @@ export class TrackRecorder {
       const queue = this.pending.get(h)!;
       while (queue.length > 0 && queue[0]!.dueAt <= this.closes) {
         const { dueAt: _dueAt, ...p } = queue.shift()!;
-        const s: ScoredPrediction = { ...p, realizedClose: close, realizedReturn: Math.log(close / p.close) };
+        const s: ScoredPrediction = { ...p, realizedClose: close, realizedReturn: realizedLogReturn(p.close, close) };
         const list = this.scored.get(h)!;
         list.push(s);
         if (list.length > this.window) list.shift();

@@ -60,6 +60,9 @@ describe('schema and migrations', () => {
     const db = await openCandlecastDb('fresh', freshIdbFactory());
     expect(db.version).toBe(DB_VERSION);
     expect(describeSchema(db as unknown as IDBDatabase)).toEqual({
+      alertLog: { keyPath: 'id', indexes: [] },
+      alerts: { keyPath: 'id', indexes: [] },
+      backtests: { keyPath: 'id', indexes: [] },
       candles: { keyPath: ['exchange', 'symbol', 'timeframe', 'time'], indexes: [['by-time', 'time']] },
       insights: {
         keyPath: ['exchange', 'symbol', 'timeframe', 'time'],

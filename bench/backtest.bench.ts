@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadNodeModels } from '../src/cli/models';
+import { runBacktest } from '../src/core/backtest';
+import { parseCandlesCsv } from '../src/feeds/csv';
+import { DATA_DIR } from './data';
+
+const FILE = 'binance_BTCUSDT_1m_2024-02_2024-03.csv';
+const TARGET_MS = 10_000;
+
+/**
+ * Backtest of a 50,000-candle real series with the shipped models (batched features, pattern CNN on tfjs wasm,
+ * price ensemble on onnxruntime-web wasm, then the signal walk), one thread as in the browser worker; the time
+ * of each stage and the total against the 10 s target (model loading excluded, reported apart).
+ */
+export async function bench(log: (line: string) => void): Promise<void> {
+  const path = join(DATA_DIR, FILE);
+  if (!existsSync(path)) {
+    log(`backtest: skipped, candle data not found at ${DATA_DIR}`);
+    return;
+  }
+  const candles = parseCandlesCsv(readFileSync(path, 'utf8'), { source: path });
+  const l0 = performance.now();
+  const models = await loadNodeModels();
+  log(
+    `backtest: models loaded in ${(performance.now() - l0).toFixed(0)} ms (cnn ${models.cnn?.backend ?? `not loaded: ${models.cnnError}`}, ensemble ${models.price?.backend ?? `not loaded: ${models.priceError}`})`,
+  );
+  const stages = new Map<string, number>();
+  let stage = 'start';
+  let mark = performance.now();
+  const t0 = mark;
+  const cpu0 = process.cpuUsage();
+  const result = await runBacktest(candles, models, {
+    progress: (s) => {
+      if (s === stage) return;
+      const now = performance.now();
+      stages.set(stage, now - mark);
+      stage = s;
+      mark = now;
+    },
+  });
+  const total = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  stages.set(stage, performance.now() - mark);
+  stages.delete('start');
+  log(
+    `backtest: ${candles.length} candles in ${total.toFixed(0)} ms (${total <= TARGET_MS ? 'within' : 'OVER'} the ${TARGET_MS / 1000} s target; ${cpuMs.toFixed(0)} ms of CPU); ` +
+      [...stages].map(([s, ms]) => `${s} ${ms.toFixed(0)} ms`).join(', '),
+  );
+  const r = result.report;
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  log(
+    `backtest: ${FILE}, cost ${r.cost}: combined ${r.combined.trades} trades, hit ${pct(r.combined.hit_rate ?? 0)}, return ${pct(r.combined.return)}; baseline ${pct(r.baseline.return)}; buy-and-hold ${pct(r.buy_and_hold.return)}`,
+  );
+}

@@ -1,0 +1,40 @@
+import { inferTimeframe } from '../../core/candles/timeframe';
+import { DEFAULT_COST, DEFAULT_SLIPPAGE, runBacktest } from '../../core/backtest';
+import { numberOption, parseArgs, requireOne } from '../args';
+import { CliError } from '../errors';
+import { readCandlesFile, writeOutput } from '../io';
+import { loadNodeModels } from '../models';
+import type { Command } from './index';
+
+/**
+ * `candlecast backtest <csv> [--cost C] [--slippage S] [--out F.json]`: replays the file through the same
+ * engine and models as the app and scores its signals after costs (SPEC §6; trading rules in
+ * src/core/backtest/rules.ts). A model that cannot load is named on stderr; the backtest then runs on what the
+ * app would show without it.
+ */
+export const backtestCommand: Command = {
+  summary: "the app's signals traded after costs, per horizon and combined, vs buy-and-hold and reversal (JSON)",
+  async run(argv) {
+    const args = parseArgs(argv, ['cost', 'slippage', 'out', 'symbol', 'exchange', 'timeframe']);
+    const file = requireOne(args, 'candle CSV file');
+    const cost = numberOption(args, 'cost') ?? DEFAULT_COST;
+    const slippage = numberOption(args, 'slippage') ?? DEFAULT_SLIPPAGE;
+    if (cost < 0 || cost >= 1) throw new CliError(`option --cost must be in [0, 1), got ${cost}`);
+    if (slippage < 0 || slippage >= 1) throw new CliError(`option --slippage must be in [0, 1), got ${slippage}`);
+    const candles = readCandlesFile(file);
+    const models = await loadNodeModels();
+    for (const err of [models.cnnError, models.priceError]) {
+      if (err) process.stderr.write(`candlecast backtest: model not loaded: ${err}\n`);
+    }
+    const result = await runBacktest(candles, models, {
+      cost,
+      slippage,
+      key: {
+        exchange: args.options.get('exchange') ?? 'csv',
+        symbol: args.options.get('symbol') ?? 'UNKNOWN',
+        timeframe: args.options.get('timeframe') ?? inferTimeframe(candles.map((c) => c.time)) ?? 'unknown',
+      },
+    });
+    writeOutput(`${JSON.stringify(result.report, null, 2)}\n`, args.options.get('out'));
+  },
+};

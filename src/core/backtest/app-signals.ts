@@ -1,0 +1,168 @@
+import type { Candle, CandleColumns } from '../candles/candle';
+import { toColumns } from '../candles/candle';
+import { computeFeatures } from '../features/engine';
+import { featureIndex, MODEL_FEATURE_INDICES } from '../features/registry';
+import { buildInsight, TREND_LOOKBACK, type CnnOutput } from '../insights/builder';
+import { modelStatusOf, type PipelineModels, type PriceModel } from '../insights/pipeline';
+import type { HorizonKey, HorizonPrediction, Signal } from '../insights/types';
+import { HORIZONS } from '../insights/types';
+import { PATTERN_NAMES, type PatternName } from '../patterns/names';
+import { detectPatterns } from '../patterns/rules';
+import type { PriceBatch } from '../models/price-ensemble';
+import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../patterns/window';
+
+/** Where a long computation is: `done` of `total` units of the named stage. */
+export type BacktestProgress = (stage: string, fraction: number) => void;
+
+/** The app's signals at every candle of a series, and where the models' warm-up ends. */
+export interface SeriesSignals {
+  /** The signals the app shows at the close of each candle (empty before the models are warm). */
+  signals: Signal[][];
+  /** First candle with a complete insight (the price model past warm-up, or the CNN window when it is absent). */
+  firstScored: number;
+  modelVersion: string | null;
+}
+
+/** Rows per model call: big enough for throughput, small enough to report progress and let the worker breathe. */
+const CHUNK = 4096;
+
+interface PriceBatchModel extends PriceModel {
+  predictBatch(features: ArrayLike<number>, rows: number, closes: ArrayLike<number>): Promise<PriceBatch>;
+}
+
+function hasBatch(model: PriceModel): model is PriceBatchModel {
+  return typeof (model as Partial<PriceBatchModel>).predictBatch === 'function';
+}
+
+const RSI_14 = featureIndex('rsi_14');
+const NM = MODEL_FEATURE_INDICES.length;
+
+async function pricePredictions(
+  model: PriceModel,
+  columns: Float64Array[],
+  cols: CandleColumns,
+  progress: BacktestProgress,
+): Promise<Array<Record<HorizonKey, HorizonPrediction> | null>> {
+  const n = cols.close.length;
+  const out = new Array<Record<HorizonKey, HorizonPrediction> | null>(n).fill(null);
+  for (let start = 0; start < n; start += CHUNK) {
+    const rows = Math.min(CHUNK, n - start);
+    const matrix = new Float64Array(rows * NM);
+    for (let j = 0; j < NM; j++) {
+      const col = columns[MODEL_FEATURE_INDICES[j]!]!;
+      for (let r = 0; r < rows; r++) matrix[r * NM + j] = col[start + r]!;
+    }
+    if (hasBatch(model)) {
+      const batch = await model.predictBatch(matrix, rows, cols.close.subarray(start, start + rows));
+      for (let r = 0; r < rows; r++) {
+        if (!batch.predictable[r]) continue;
+        const close = cols.close[start + r]!;
+        const row = {} as Record<HorizonKey, HorizonPrediction>;
+        for (const h of HORIZONS) {
+          const key = String(h) as HorizonKey;
+          const c = batch.horizons[key];
+          row[key] = {
+            prediction: c.prediction[r]!,
+            return: c.return[r]!,
+            lower: c.lower[r]!,
+            upper: c.upper[r]!,
+            confidence: c.confidence[r]!,
+            std: c.std[r]!,
+            models: {
+              xgboost: close * Math.exp(c.memberReturns.xgboost[r]!),
+              hist_gbdt: close * Math.exp(c.memberReturns.hist_gbdt[r]!),
+              random_forest: close * Math.exp(c.memberReturns.random_forest[r]!),
+            },
+          };
+        }
+        out[start + r] = row;
+      }
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const p = await model.predict(matrix.subarray(r * NM, (r + 1) * NM), { close: cols.close[start + r]! });
+        out[start + r] = p;
+      }
+    }
+    progress('price ensemble', Math.min(1, (start + rows) / n));
+  }
+  return out;
+}
+
+async function cnnProbabilities(
+  models: PipelineModels,
+  cols: CandleColumns,
+  progress: BacktestProgress,
+): Promise<Float32Array | null> {
+  const cnn = models.cnn;
+  if (!cnn) return null;
+  const n = cols.close.length;
+  const k = PATTERN_NAMES.length;
+  const out = new Float32Array(n * k).fill(NaN);
+  const windows = new Float32Array(CHUNK * WINDOW_SIZE);
+  for (let start = WINDOW_LENGTH - 1; start < n; start += CHUNK) {
+    const b = Math.min(CHUNK, n - start);
+    for (let r = 0; r < b; r++) writeWindow(cols, start + r, windows, r * WINDOW_SIZE);
+    out.set(await cnn.predict(windows.subarray(0, b * WINDOW_SIZE), b), start * k);
+    progress('pattern CNN', Math.min(1, (start + b) / n));
+  }
+  return out;
+}
+
+/**
+ * THE coupling of the backtest to the models and the insight pipeline (keep it in this one function): the
+ * signals the app would show at the close of every candle, computed in batches but from exactly the inputs
+ * InsightPipeline.insight() gives buildInsight for that candle (batch features equal streaming features bit
+ * for bit; the CNN sees the 20-candle window ending at the candle; the price ensemble the model features of
+ * the candle). Every input of candle i depends on candles 0..i only, so nothing looks ahead.
+ */
+export async function appSignals(
+  candles: readonly Candle[],
+  models: PipelineModels,
+  key: { exchange: string; symbol: string; timeframe: string },
+  progress: BacktestProgress = () => {},
+): Promise<SeriesSignals> {
+  const cols = toColumns(candles);
+  const n = candles.length;
+  const columns = computeFeatures(cols);
+  progress('features', 1);
+  const rules = detectPatterns(cols);
+  const probabilities = await cnnProbabilities(models, cols, progress);
+  const predictions = models.price
+    ? await pricePredictions(models.price, columns, cols, progress)
+    : new Array<null>(n).fill(null);
+  const thresholds = models.cnn ? PATTERN_NAMES.map((p) => models.cnn!.thresholds[p]) : [];
+  const modelStatus = modelStatusOf(models);
+  const rsi = columns[RSI_14]!;
+  const k = PATTERN_NAMES.length;
+  const signals: Signal[][] = new Array<Signal[]>(n);
+  let firstScored = -1;
+  for (let i = 0; i < n; i++) {
+    const warm = models.price ? predictions[i] !== null : i >= WINDOW_LENGTH - 1;
+    if (!warm) {
+      signals[i] = [];
+      continue;
+    }
+    if (firstScored < 0) firstScored = i;
+    const ruleState = {} as Record<PatternName, boolean>;
+    for (const p of PATTERN_NAMES) ruleState[p] = rules[p][i] === 1;
+    const cnn: CnnOutput | null =
+      probabilities && i >= WINDOW_LENGTH - 1
+        ? { probabilities: probabilities.subarray(i * k, (i + 1) * k), thresholds }
+        : null;
+    const r = rsi[i]!;
+    signals[i] = buildInsight({
+      ...key,
+      recent: candles.slice(Math.max(0, i - TREND_LOOKBACK - 2), i + 1),
+      rules: ruleState,
+      cnn,
+      predictions: predictions[i] ?? null,
+      rsi14: Number.isFinite(r) ? r : null,
+      skillful: models.skillful ?? null,
+      modelStatus,
+      computedMs: 0,
+    }).signals;
+    if ((i & 4095) === 0) progress('signals', i / n);
+  }
+  progress('signals', 1);
+  return { signals, firstScored: firstScored < 0 ? n : firstScored, modelVersion: modelStatus.model_version };
+}
