@@ -17,7 +17,7 @@ import {
 } from 'trading-signals';
 import * as ti from 'technicalindicators';
 import { toColumns, type CandleColumns } from '../src/core/candles/candle';
-import { computeFeatures, FeatureEngine } from '../src/core/features/engine';
+import { computeFeatures, FeatureEngine } from '../src/core/features';
 import { computeFeaturesParallel } from '../src/core/features/batch/parallel-node';
 import { FEATURES } from '../src/core/features/registry';
 import { Atr } from '../src/core/features/indicators/atr';

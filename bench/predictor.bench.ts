@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toColumns } from '../src/core/candles/candle';
-import { modelFeatureMatrix } from '../src/core/features/engine';
+import { modelFeatureMatrix } from '../src/core/features';
 import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../src/core/models/price-ensemble-node';
 import { parseCandlesCsv } from '../src/feeds/csv';
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toColumns } from '../../src/core/candles/candle';
 import { parseTimeframe, timeframeMs } from '../../src/core/candles/timeframe';
-import { modelFeatureMatrix } from '../../src/core/features/engine';
+import { modelFeatureMatrix } from '../../src/core/features';
 import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../../src/core/features/registry';
 import { parseCandlesCsv } from '../../src/feeds/csv';
 import { horizonTargets, parseCandleFileName } from './targets';

@@ -1,7 +1,7 @@
 import type { Candle } from '../../core/candles/candle';
 import { toColumns } from '../../core/candles/candle';
 import { computeFeaturesParallel } from '../../core/features/batch/parallel-node';
-import { FeatureEngine } from '../../core/features/engine';
+import { FeatureEngine } from '../../core/features';
 import { FEATURE_NAMES } from '../../core/features/registry';
 import { parseArgs, requireOne } from '../args';
 import { CliError } from '../errors';

@@ -1,5 +1,5 @@
 import { toColumns } from '../../core/candles/candle';
-import { modelFeatureMatrix } from '../../core/features/engine';
+import { modelFeatureMatrix } from '../../core/features';
 import {
   ENSEMBLE_MEMBERS,
   PRICE_HORIZONS,

@@ -1,6 +1,6 @@
 import type { Candle, CandleColumns } from '../candles/candle';
 import { toColumns } from '../candles/candle';
-import { computeFeatures } from '../features/engine';
+import { computeFeatures } from '../features';
 import { featureIndex, MODEL_FEATURE_INDICES } from '../features/registry';
 import { buildInsight, TREND_LOOKBACK, type CnnOutput } from '../insights/builder';
 import { modelStatusOf, type PipelineModels, type PriceModel } from '../insights/pipeline';

@@ -20,8 +20,9 @@ import { UltOsc } from './indicators/ultosc';
 import { VolumeFlow } from './indicators/volume-flow';
 import { approxStateBytes } from './state-bytes';
 import { checkEngineCandle } from './candle-check';
+import { MARKET, NF, PATTERN, TECHNICAL } from './columns';
+import { ratio as ratioFn } from './ratio';
 import {
-  FEATURES,
   GARCH_REFIT,
   GARCH_WINDOW,
   LOG_RET_HORIZONS,
@@ -33,11 +34,8 @@ import {
   RSI_PERIODS,
   VOL_RANK_MIN,
   VOL_RANK_WINDOW,
-  featureIndex as fi,
-  featureIndices as ix,
 } from './registry';
 
-const NF = FEATURES.length;
 // Local copies: module bindings can compile to getters under some loaders; keep the hot path direct.
 const MA_N = MA_PERIODS.slice();
 const HORIZONS = LOG_RET_HORIZONS.slice();
@@ -48,123 +46,14 @@ const MODEL_IDX = MODEL_FEATURE_INDICES.slice();
 const EPS = TA_EPSILON;
 const trueRange = taTrueRange;
 const NM = MODEL_FEATURE_NAMES.length;
-
-// Output indices, resolved once from the registry.
-const I_RET1 = fi('ret_1');
-const I_LOGRET1 = fi('log_ret_1');
-const I_LOGRET_H = ix(LOG_RET_HORIZONS.map((h) => `log_ret_${h}`));
-const I_LAG = ix(LOG_RET_LAGS.map((k) => `log_ret_lag_${k}`));
-const I_RANGE = fi('range');
-const I_RANGE_PCT = fi('range_pct');
-const I_BODY = fi('body');
-const I_BODY_PCT = fi('body_pct');
-const I_UPPER = fi('upper_shadow');
-const I_LOWER = fi('lower_shadow');
-const I_HL_RATIO = fi('high_low_ratio');
-const I_SMA = ix(MA_PERIODS.map((n) => `sma_${n}`));
-const I_EMA = ix(MA_PERIODS.map((n) => `ema_${n}`));
-const I_C2SMA = ix(MA_PERIODS.map((n) => `close_to_sma_${n}`));
-const I_C2EMA = ix(MA_PERIODS.map((n) => `close_to_ema_${n}`));
-const I_TRANGE = fi('trange');
-const I_ATR = fi('atr_14');
-const I_NATR = fi('natr_14');
-const I_STDDEV = fi('stddev_20');
-const I_MAXH20 = fi('max_high_20');
-const I_MINL20 = fi('min_low_20');
-const I_DONCH = fi('donchian_pos_20');
-const I_DHIGH50 = fi('dist_high_50');
-const I_DLOW50 = fi('dist_low_50');
-const I_VSMA = fi('volume_sma_20');
-const I_VRATIO = fi('volume_ratio_20');
-const I_VZ = fi('volume_z_20');
-const I_OBV = fi('obv');
-const I_RSI = ix(RSI_PERIODS.map((n) => `rsi_${n}`));
-const I_MACD = fi('macd_12_26_9');
-const I_MACDS = fi('macd_signal_12_26_9');
-const I_MACDH = fi('macd_hist_12_26_9');
-const I_MACDN = fi('macd_norm_12_26_9');
-const I_MACDHN = fi('macd_hist_norm_12_26_9');
-const I_STOCHK = fi('stoch_k_14_3');
-const I_STOCHD = fi('stoch_d_14_3_3');
-const I_CCI = fi('cci_20');
-const I_ROC = fi('roc_10');
-const I_MOM = fi('mom_10');
-const I_WILLR = fi('willr_14');
-const I_MFI = fi('mfi_14');
-const I_ADX = fi('adx_14');
-const I_PDI = fi('plus_di_14');
-const I_MDI = fi('minus_di_14');
-const I_BBU = fi('bb_upper_20_2');
-const I_BBM = fi('bb_middle_20_2');
-const I_BBL = fi('bb_lower_20_2');
-const I_BBW = fi('bb_width_20_2');
-const I_BBP = fi('bb_pctb_20_2');
-const I_ZCLOSE = fi('zscore_close_20');
-const I_RMEAN = ix(MOMENT_WINDOWS.map((n) => `ret_mean_${n}`));
-const I_RSTD = ix(MOMENT_WINDOWS.map((n) => `ret_std_${n}`));
-const I_RSKEW = ix(MOMENT_WINDOWS.map((n) => `ret_skew_${n}`));
-const I_RKURT = ix(MOMENT_WINDOWS.map((n) => `ret_kurt_${n}`));
-const I_ULTOSC = fi('ultosc_7_14_28');
-// pattern
-const I_BODY_RATIO = fi('body_ratio');
-const I_USR = fi('upper_shadow_ratio');
-const I_LSR = fi('lower_shadow_ratio');
-const I_CLOSE_POS = fi('close_pos');
-const I_NOPEN = fi('norm_open');
-const I_NHIGH = fi('norm_high');
-const I_NLOW = fi('norm_low');
-const I_B2ATR = fi('body_to_atr_14');
-const I_R2ATR = fi('range_to_atr_14');
-const I_DIR = fi('direction');
-const I_UPSTREAK = fi('up_streak');
-const I_DOWNSTREAK = fi('down_streak');
-const I_BULLSTREAK = fi('bull_streak');
-const I_BEARSTREAK = fi('bear_streak');
-const I_GAP = fi('gap_pct');
-const I_INSIDE = fi('inside_bar');
-const I_OUTSIDE = fi('outside_bar');
-const I_HHLL = fi('hh_ll');
-const I_BGROWTH = fi('body_growth');
-const I_DIRSUM3 = fi('dir_sum_3');
-const I_DIRSUM5 = fi('dir_sum_5');
-const I_BRABS10 = fi('body_ratio_abs_mean_10');
-const I_BRSUM3 = fi('body_ratio_sum_3');
-const I_BRLAG1 = fi('body_ratio_lag_1');
-const I_BRLAG2 = fi('body_ratio_lag_2');
-// market
-const I_CLV = fi('clv');
-const I_VIMB20 = fi('vol_imbalance_20');
-const I_VIMB50 = fi('vol_imbalance_50');
-const I_SIGNED20 = fi('signed_volume_20');
-const I_AD = fi('ad');
-const I_ADOSC = fi('adosc_3_10');
-const I_BOP = fi('bop');
-const I_BUYP = fi('buy_pressure_14');
-const I_FORCE = fi('force_index_13');
-const I_PARK = fi('parkinson_vol_20');
-const I_GK = fi('gk_vol_20');
-const I_VRATIO_20_100 = fi('vol_ratio_20_100');
-const I_VRANK = fi('vol_rank_500');
-const I_VREGIME = fi('vol_regime');
-const I_GVOL = fi('garch_vol');
-const I_GVRATIO = fi('garch_vol_ratio');
-const I_GPERS = fi('garch_persistence');
-const I_GRESID = fi('garch_std_resid');
-const I_AMIHUD = fi('amihud_20');
-const I_CS = fi('cs_spread_20');
-const I_ROLL = fi('roll_spread_20');
-const I_ZVOL = fi('zero_volume_frac_20');
-const I_FLAT = fi('flat_frac_20');
-const I_ER = fi('efficiency_ratio_10');
+const ratio = ratioFn;
+const T = TECHNICAL;
+const P = PATTERN;
+const M = MARKET;
 
 const LN2 = Math.LN2;
 const CS_K = 3 - 2 * Math.SQRT2;
 const GK_C = 2 * LN2 - 1;
-
-/** a / b, or `fallback` when b is 0 (keeps zero ranges / zero volumes finite). */
-function ratio(a: number, b: number, fallback: number): number {
-  return b !== 0 ? a / b : fallback;
-}
 
 /**
  * Streaming feature engine for one (symbol, timeframe). `update(candle)` appends a candle and returns all
@@ -190,9 +79,13 @@ export class FeatureEngine {
   private cBody = NaN;
   private pLnHL = NaN;
   private cLnHL = NaN;
-  // per-update values shared by the sections of step()
+  // per-update values several sections read, computed once in step()
   private curLogRet = NaN;
   private curTr = NaN;
+  private curBp = NaN; // buying pressure close - min(low, prev close)
+  private curDir = 0;
+  private curClv = 0;
+  private curAtr = NaN;
   // streaks: value for the current candle and the value of the previous candle
   private readonly streak = new Float64Array(8); // [up, down, bull, bear] current, then previous
 
@@ -264,13 +157,12 @@ export class FeatureEngine {
     return this.step(candle.open, candle.high, candle.low, candle.close, candle.volume, replace);
   }
 
-  /** Same as update() with the candle's fields passed directly (what batch mode calls). */
+  /** Same as update() with the candle's fields passed directly. */
   step(o: number, h: number, l: number, c: number, v: number, replace = false): Float64Array {
     // Reject bad input before touching any state (a NaN would poison every running total).
     checkEngineCandle(o, h, l, c, v);
     if (this.n === 0) replace = false;
-    const out = this.out;
-    out.fill(NaN);
+    this.out.fill(NaN);
     const st = this.streak;
     if (replace) {
       st[0] = st[4]!;
@@ -297,332 +189,349 @@ export class FeatureEngine {
     this.cL = l;
     this.cC = c;
 
-    this.curLogRet = t >= 1 ? Math.log(c / this.pC) : NaN;
-    this.geometry(o, h, l, c, t);
-    this.returnsAndLags(o, h, l, c, t, replace);
-    this.movingAverages(c, replace);
-    this.rangesAndBands(o, h, l, c, t, replace);
-    this.volumeFlow(h, l, c, v, replace);
-    this.oscillators(h, l, c, v, t, replace);
-    this.returnMoments(t, replace);
-    this.sequences(o, c, replace);
-    this.market(o, h, l, c, v, t, replace);
-    this.garchVol(replace);
-    return out;
+    // Values several groups read, computed once per update.
+    const pC = this.pC;
+    const range = h - l;
+    const body = c - o;
+    const bodyRatio = ratio(body, range, 0);
+    this.cBodyRatio = bodyRatio;
+    this.cBody = body;
+    this.curDir = body > 0 ? 1 : body < 0 ? -1 : 0;
+    this.curClv = ratio(c - l - (h - c), range, 0);
+    this.curLogRet = t >= 1 ? Math.log(c / pC) : NaN;
+    this.curTr = t >= 1 ? trueRange(h, l, pC) : NaN;
+    this.curBp = t >= 1 ? c - (l < pC ? l : pC) : NaN;
+    this.closes.update(c, replace);
+    this.logRets.update(this.curLogRet, replace);
+    this.bodyRatios.update(bodyRatio, replace);
+
+    // technical group (pattern and market read atr_14 and ret_std_20 from it)
+    this.technicalReturns(o, h, l, c, t);
+    this.technicalAverages(c, replace);
+    this.technicalBands(h, l, c, t, replace);
+    this.technicalVolume(h, l, c, v, replace);
+    this.technicalOscillators(h, l, c, v, t, replace);
+    this.technicalMoments(t, replace);
+    // pattern group
+    this.patternShape(o, h, l, c, t);
+    this.patternRelations(o, h, l, c, t);
+    this.patternSequences(replace);
+    // market group
+    this.marketFlow(o, h, l, c, v, t, replace);
+    this.marketVolatility(o, h, l, c, t, replace);
+    this.marketLiquidity(h, l, c, v, t, replace);
+    this.marketGarch(replace);
+    return this.out;
   }
 
-  /** Candle geometry. */
-  private geometry(o: number, h: number, l: number, c: number, t: number): void {
+  /** technical: returns over horizons and their lags, raw candle measures. */
+  private technicalReturns(o: number, h: number, l: number, c: number, t: number): void {
+    const out = this.out;
+    const range = h - l;
+    const body = c - o;
+    out[T.range] = range;
+    out[T.rangePct] = range / c;
+    out[T.body] = body;
+    out[T.bodyPct] = body / o;
+    out[T.upperShadow] = h - (o > c ? o : c);
+    out[T.lowerShadow] = (o < c ? o : c) - l;
+    out[T.highLowRatio] = h / l - 1;
+    if (t >= 1) {
+      out[T.ret1] = c / this.pC - 1;
+      out[T.logRet1] = this.curLogRet;
+      for (let j = 0; j < HORIZONS.length; j++) {
+        const hz = HORIZONS[j]!;
+        if (t >= hz) out[T.logRetH[j]!] = Math.log(c / this.closes.ago(hz));
+      }
+      for (let j = 0; j < LAGS.length; j++) {
+        const k = LAGS[j]!;
+        if (t >= k + 1) out[T.logRetLag[j]!] = this.logRets.ago(k);
+      }
+    }
+  }
+
+  /** technical: moving averages of close. */
+  private technicalAverages(c: number, replace: boolean): void {
+    const out = this.out;
+    for (let j = 0; j < MA_N.length; j++) {
+      const s = this.sma[j]!.update(c, replace);
+      const e = this.ema[j]!.update(c, replace);
+      out[T.sma[j]!] = s;
+      out[T.ema[j]!] = e;
+      out[T.closeToSma[j]!] = c / s - 1;
+      out[T.closeToEma[j]!] = c / e - 1;
+    }
+  }
+
+  /** technical: true range and ATR, Bollinger bands, channels. */
+  private technicalBands(h: number, l: number, c: number, t: number, replace: boolean): void {
+    const out = this.out;
+    const atr = this.atr;
+    this.curAtr = NaN;
+    if (t >= 1) {
+      const tr = this.curTr;
+      out[T.trange] = tr;
+      const a = atr.update(tr, replace);
+      this.curAtr = a;
+      out[T.atr] = a;
+      out[T.natr] = atr.natr(c);
+    }
+    const vr = this.var20;
+    const variance = vr.update(c, replace);
+    out[T.stddev] = vr.std;
+    const bbMid = vr.mean;
+    if (bbMid === bbMid) {
+      const sd = variance < 1e-14 ? 0 : Math.sqrt(variance);
+      const dev = sd * 2;
+      const up = bbMid + dev;
+      const lo = bbMid - dev;
+      out[T.bbUpper] = up;
+      out[T.bbMiddle] = bbMid;
+      out[T.bbLower] = lo;
+      out[T.bbWidth] = (up - lo) / bbMid;
+      out[T.bbPctB] = ratio(c - lo, up - lo, 0.5);
+      out[T.zscoreClose] = ratio(c - bbMid, vr.std, 0);
+    }
+    const hh20 = this.maxH20.update(h, replace);
+    const ll20 = this.minL20.update(l, replace);
+    out[T.maxHigh20] = hh20;
+    out[T.minLow20] = ll20;
+    if (hh20 === hh20) out[T.donchianPos] = ratio(c - ll20, hh20 - ll20, 0.5);
+    const hh50 = this.maxH50.update(h, replace);
+    const ll50 = this.minL50.update(l, replace);
+    out[T.distHigh50] = c / hh50 - 1;
+    out[T.distLow50] = c / ll50 - 1;
+  }
+
+  /** technical: volume average, ratio, z-score and OBV (the flow kernel also holds market's AD/ADOSC). */
+  private technicalVolume(h: number, l: number, c: number, v: number, replace: boolean): void {
+    const out = this.out;
+    const vs = this.volSma.update(v, replace);
+    out[T.volumeSma] = vs;
+    if (vs === vs) out[T.volumeRatio] = ratio(v, vs, 1);
+    const vm = this.volMoments;
+    const vMean = vm.update(v, replace);
+    if (vMean === vMean) out[T.volumeZ] = ratio(v - vMean, vm.std, 0);
+    out[T.obv] = this.flow.update(h, l, c, v, replace);
+  }
+
+  /** technical: RSI, MACD, stochastic, CCI, ROC/MOM, Williams %R, MFI, DMI/ADX, ultimate oscillator. */
+  private technicalOscillators(h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
+    const out = this.out;
+    for (let j = 0; j < RSI_N.length; j++) out[T.rsi[j]!] = this.rsi[j]!.update(c, replace);
+    const macd = this.macd;
+    const line = macd.update(c, replace);
+    out[T.macd] = line;
+    out[T.macdSignal] = macd.signal;
+    out[T.macdHist] = macd.hist;
+    out[T.macdNorm] = line / c;
+    out[T.macdHistNorm] = macd.hist / c;
+    const stoch = this.stoch;
+    out[T.stochK] = stoch.update(h, l, c, replace);
+    out[T.stochD] = stoch.d;
+    out[T.cci] = this.cci.update(h, l, c, replace);
+    if (t >= 10) {
+      const c10 = this.closes.ago(10);
+      out[T.roc] = c10 !== 0 ? (c / c10 - 1) * 100 : 0;
+      out[T.mom] = c - c10;
+    }
+    const hh14 = this.maxH14.update(h, replace);
+    const ll14 = this.minL14.update(l, replace);
+    if (hh14 === hh14) {
+      const diff = (hh14 - ll14) / -100;
+      out[T.willr] = diff !== 0 ? (hh14 - c) / diff : 0;
+    }
+    out[T.mfi] = this.mfi.update(h, l, c, v, replace);
+    const dmi = this.dmi;
+    out[T.adx] = dmi.update(h, l, c, replace);
+    out[T.plusDi] = dmi.plusDi;
+    out[T.minusDi] = dmi.minusDi;
+    if (t >= 1) out[T.ultosc] = this.ultosc.update(this.curBp, this.curTr, replace);
+  }
+
+  /** technical: rolling moments of log_ret_1. */
+  private technicalMoments(t: number, replace: boolean): void {
+    const out = this.out;
+    const logRet = this.curLogRet;
+    if (t >= 1) {
+      for (let j = 0; j < MOM_N.length; j++) {
+        const m = this.retMoments[j]!;
+        out[T.retMean[j]!] = m.update(logRet, replace);
+        out[T.retStd[j]!] = m.std;
+        out[T.retSkew[j]!] = m.skew;
+        out[T.retKurt[j]!] = m.kurt;
+      }
+    }
+  }
+
+  /** pattern: scale-free shape of this candle, its body and range against ATR, bull/bear streaks. */
+  private patternShape(o: number, h: number, l: number, c: number, t: number): void {
     const out = this.out;
     const st = this.streak;
     const range = h - l;
     const body = c - o;
     const top = o > c ? o : c;
     const bot = o < c ? o : c;
-    const bodyRatio = ratio(body, range, 0);
-    this.cBodyRatio = bodyRatio;
-    this.cBody = body;
-    out[I_RANGE] = range;
-    out[I_RANGE_PCT] = range / c;
-    out[I_BODY] = body;
-    out[I_BODY_PCT] = body / o;
-    out[I_UPPER] = h - top;
-    out[I_LOWER] = bot - l;
-    out[I_HL_RATIO] = h / l - 1;
-    out[I_BODY_RATIO] = bodyRatio;
-    out[I_USR] = ratio(h - top, range, 0);
-    out[I_LSR] = ratio(bot - l, range, 0);
-    const closePos = ratio(c - l, range, 0.5);
-    out[I_CLOSE_POS] = closePos;
-    out[I_NOPEN] = o / c - 1;
-    out[I_NHIGH] = h / c - 1;
-    out[I_NLOW] = l / c - 1;
-    const dir = body > 0 ? 1 : body < 0 ? -1 : 0;
-    out[I_DIR] = dir;
+    out[P.bodyRatio] = this.cBodyRatio;
+    out[P.upperShadowRatio] = ratio(h - top, range, 0);
+    out[P.lowerShadowRatio] = ratio(bot - l, range, 0);
+    out[P.closePos] = ratio(c - l, range, 0.5);
+    out[P.normOpen] = o / c - 1;
+    out[P.normHigh] = h / c - 1;
+    out[P.normLow] = l / c - 1;
+    const a = this.curAtr;
+    if (a === a) {
+      out[P.bodyToAtr] = ratio(body, a, 0);
+      out[P.rangeToAtr] = ratio(range, a, 0);
+    }
+    const dir = this.curDir;
+    out[P.direction] = dir;
     st[2] = dir > 0 ? (t === 0 ? 0 : st[6]!) + 1 : 0;
     st[3] = dir < 0 ? (t === 0 ? 0 : st[7]!) + 1 : 0;
-    out[I_BULLSTREAK] = st[2]!;
-    out[I_BEARSTREAK] = st[3]!;
-    const clv = ratio(c - l - (h - c), range, 0);
-    out[I_CLV] = clv;
-    out[I_BOP] = range < EPS ? 0 : body / range;
+    out[P.bullStreak] = st[2]!;
+    out[P.bearStreak] = st[3]!;
   }
 
-  /** Returns and lags. */
-  private returnsAndLags(o: number, h: number, l: number, c: number, t: number, replace: boolean): void {
+  /** pattern: relations to the previous candle (streaks of closes, gap, inside/outside bars, body lags). */
+  private patternRelations(o: number, h: number, l: number, c: number, t: number): void {
+    if (t < 1) return;
     const out = this.out;
     const st = this.streak;
-    const hasPrev = t >= 1;
     const pC = this.pC;
-    const body = c - o;
+    st[0] = c > pC ? (t === 1 ? 0 : st[4]!) + 1 : 0;
+    st[1] = c < pC ? (t === 1 ? 0 : st[5]!) + 1 : 0;
+    out[P.upStreak] = st[0]!;
+    out[P.downStreak] = st[1]!;
+    out[P.gapPct] = o / pC - 1;
+    const pH = this.pH;
+    const pL = this.pL;
+    out[P.insideBar] = h <= pH && l >= pL ? 1 : 0;
+    out[P.outsideBar] = h > pH && l < pL ? 1 : 0;
+    out[P.hhLl] = h > pH && l > pL ? 1 : h < pH && l < pL ? -1 : 0;
+    const ab = Math.abs(c - o);
+    out[P.bodyGrowth] = ratio(ab, ab + Math.abs(this.pBody), 0.5);
+    out[P.bodyRatioLag1] = this.pBodyRatio;
+    if (t >= 2) out[P.bodyRatioLag2] = this.bodyRatios.ago(2);
+  }
+
+  /** pattern: multi-candle sums of direction and body ratio. */
+  private patternSequences(replace: boolean): void {
+    const out = this.out;
+    const dir = this.curDir;
     const bodyRatio = this.cBodyRatio;
-    const logRet = this.curLogRet;
-    this.closes.update(c, replace);
-    this.logRets.update(logRet, replace);
-    this.bodyRatios.update(bodyRatio, replace);
-    if (hasPrev) {
-      out[I_RET1] = c / pC - 1;
-      out[I_LOGRET1] = logRet;
-      for (let j = 0; j < HORIZONS.length; j++) {
-        const hz = HORIZONS[j]!;
-        if (t >= hz) out[I_LOGRET_H[j]!] = Math.log(c / this.closes.ago(hz));
-      }
-      for (let j = 0; j < LAGS.length; j++) {
-        const k = LAGS[j]!;
-        if (t >= k + 1) out[I_LAG[j]!] = this.logRets.ago(k);
-      }
-      st[0] = c > pC ? (t === 1 ? 0 : st[4]!) + 1 : 0;
-      st[1] = c < pC ? (t === 1 ? 0 : st[5]!) + 1 : 0;
-      out[I_UPSTREAK] = st[0]!;
-      out[I_DOWNSTREAK] = st[1]!;
-      out[I_GAP] = o / pC - 1;
-      const pH = this.pH;
-      const pL = this.pL;
-      out[I_INSIDE] = h <= pH && l >= pL ? 1 : 0;
-      out[I_OUTSIDE] = h > pH && l < pL ? 1 : 0;
-      out[I_HHLL] = h > pH && l > pL ? 1 : h < pH && l < pL ? -1 : 0;
-      const ab = Math.abs(body);
-      out[I_BGROWTH] = ratio(ab, ab + Math.abs(this.pBody), 0.5);
-      out[I_BRLAG1] = this.pBodyRatio;
-      if (t >= 2) out[I_BRLAG2] = this.bodyRatios.ago(2);
-    }
-  }
-
-  /** Moving averages. */
-  private movingAverages(c: number, replace: boolean): void {
-    const out = this.out;
-    for (let j = 0; j < MA_N.length; j++) {
-      const s = this.sma[j]!.update(c, replace);
-      const e = this.ema[j]!.update(c, replace);
-      out[I_SMA[j]!] = s;
-      out[I_EMA[j]!] = e;
-      out[I_C2SMA[j]!] = c / s - 1;
-      out[I_C2EMA[j]!] = c / e - 1;
-    }
-  }
-
-  /** Ranges, volatility, channels. */
-  private rangesAndBands(o: number, h: number, l: number, c: number, t: number, replace: boolean): void {
-    const out = this.out;
-    const hasPrev = t >= 1;
-    const pC = this.pC;
-    const range = h - l;
-    const body = c - o;
-    const atr = this.atr;
-    if (hasPrev) {
-      const tr = trueRange(h, l, pC);
-      this.curTr = tr;
-      out[I_TRANGE] = tr;
-      const a = atr.update(tr, replace);
-      out[I_ATR] = a;
-      out[I_NATR] = atr.natr(c);
-      if (a === a) {
-        out[I_B2ATR] = ratio(body, a, 0);
-        out[I_R2ATR] = ratio(range, a, 0);
-      }
-    }
-    const vr = this.var20;
-    vr.update(c, replace);
-    out[I_STDDEV] = vr.std;
-    const bbMid = vr.mean;
-    if (bbMid === bbMid) {
-      const sd = vr.variance < 1e-14 ? 0 : Math.sqrt(vr.variance);
-      const dev = sd * 2;
-      const up = bbMid + dev;
-      const lo = bbMid - dev;
-      out[I_BBU] = up;
-      out[I_BBM] = bbMid;
-      out[I_BBL] = lo;
-      out[I_BBW] = (up - lo) / bbMid;
-      out[I_BBP] = ratio(c - lo, up - lo, 0.5);
-      out[I_ZCLOSE] = ratio(c - bbMid, vr.std, 0);
-    }
-    const hh20 = this.maxH20.update(h, replace);
-    const ll20 = this.minL20.update(l, replace);
-    out[I_MAXH20] = hh20;
-    out[I_MINL20] = ll20;
-    if (hh20 === hh20) out[I_DONCH] = ratio(c - ll20, hh20 - ll20, 0.5);
-    const hh50 = this.maxH50.update(h, replace);
-    const ll50 = this.minL50.update(l, replace);
-    out[I_DHIGH50] = c / hh50 - 1;
-    out[I_DLOW50] = c / ll50 - 1;
-    const hh14 = this.maxH14.update(h, replace);
-    const ll14 = this.minL14.update(l, replace);
-    if (hh14 === hh14) {
-      const diff = (hh14 - ll14) / -100;
-      out[I_WILLR] = diff !== 0 ? (hh14 - c) / diff : 0;
-    }
-  }
-
-  /** Volume. */
-  private volumeFlow(h: number, l: number, c: number, v: number, replace: boolean): void {
-    const out = this.out;
-    const vs = this.volSma.update(v, replace);
-    out[I_VSMA] = vs;
-    if (vs === vs) out[I_VRATIO] = ratio(v, vs, 1);
-    const vm = this.volMoments;
-    vm.update(v, replace);
-    if (vm.mean === vm.mean) out[I_VZ] = ratio(v - vm.mean, vm.std, 0);
-    const flow = this.flow;
-    flow.update(h, l, c, v, replace);
-    out[I_OBV] = flow.obv;
-    out[I_AD] = flow.ad;
-    out[I_ADOSC] = flow.adosc;
-  }
-
-  /** Oscillators. */
-  private oscillators(h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
-    const out = this.out;
-    for (let j = 0; j < RSI_N.length; j++) out[I_RSI[j]!] = this.rsi[j]!.update(c, replace);
-    const macd = this.macd;
-    macd.update(c, replace);
-    out[I_MACD] = macd.macd;
-    out[I_MACDS] = macd.signal;
-    out[I_MACDH] = macd.hist;
-    out[I_MACDN] = macd.macd / c;
-    out[I_MACDHN] = macd.hist / c;
-    const stoch = this.stoch;
-    stoch.update(h, l, c, replace);
-    out[I_STOCHK] = stoch.k;
-    out[I_STOCHD] = stoch.d;
-    out[I_CCI] = this.cci.update(h, l, c, replace);
-    if (t >= 10) {
-      const c10 = this.closes.ago(10);
-      out[I_ROC] = c10 !== 0 ? (c / c10 - 1) * 100 : 0;
-      out[I_MOM] = c - c10;
-    }
-    out[I_MFI] = this.mfi.update(h, l, c, v, replace);
-    const dmi = this.dmi;
-    dmi.update(h, l, c, replace);
-    out[I_ADX] = dmi.adxValue;
-    out[I_PDI] = dmi.plusDi;
-    out[I_MDI] = dmi.minusDi;
-  }
-
-  /** Return moments. */
-  private returnMoments(t: number, replace: boolean): void {
-    const out = this.out;
-    const hasPrev = t >= 1;
-    const logRet = this.curLogRet;
-    if (hasPrev) {
-      for (let j = 0; j < MOM_N.length; j++) {
-        const m = this.retMoments[j]!;
-        m.update(logRet, replace);
-        out[I_RMEAN[j]!] = m.mean;
-        out[I_RSTD[j]!] = m.std;
-        out[I_RSKEW[j]!] = m.skew;
-        out[I_RKURT[j]!] = m.kurt;
-      }
-    }
-  }
-
-  /** Multi-candle pattern sequences. */
-  private sequences(o: number, c: number, replace: boolean): void {
-    const out = this.out;
-    const body = c - o;
-    const bodyRatio = this.cBodyRatio;
-    const dir = body > 0 ? 1 : body < 0 ? -1 : 0;
-    out[I_DIRSUM3] = this.dir3.update(dir, replace);
-    out[I_DIRSUM5] = this.dir5.update(dir, replace);
+    out[P.dirSum3] = this.dir3.update(dir, replace);
+    out[P.dirSum5] = this.dir5.update(dir, replace);
     const brAbs = this.brAbs10.update(Math.abs(bodyRatio), replace);
-    out[I_BRABS10] = brAbs / 10;
-    out[I_BRSUM3] = this.brSum3.update(bodyRatio, replace);
+    out[P.bodyRatioAbsMean10] = brAbs / 10;
+    out[P.bodyRatioSum3] = this.brSum3.update(bodyRatio, replace);
   }
 
-  /** Market: volume imbalance, pressure. */
-  private market(o: number, h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
+  /** market: close location, volume imbalance, accumulation/distribution, pressure, force. */
+  private marketFlow(o: number, h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
     const out = this.out;
-    const hasPrev = t >= 1;
-    const pC = this.pC;
     const range = h - l;
-    const clv = ratio(c - l - (h - c), range, 0);
-    const logRet = this.curLogRet;
-    const tr = this.curTr;
+    const clv = this.curClv;
+    out[M.clv] = clv;
+    out[M.bop] = range < EPS ? 0 : (c - o) / range;
+    out[M.ad] = this.flow.ad;
+    out[M.adosc] = this.flow.adosc;
     const cv20 = this.clvVol20.update(clv * v, replace);
     const v20 = this.vol20.update(v, replace);
-    if (v20 === v20) out[I_VIMB20] = ratio(cv20, v20, 0);
+    if (v20 === v20) out[M.volImbalance20] = ratio(cv20, v20, 0);
     const cv50 = this.clvVol50.update(clv * v, replace);
     const v50 = this.vol50.update(v, replace);
-    if (v50 === v50) out[I_VIMB50] = ratio(cv50, v50, 0);
-    out[I_ZVOL] = this.zeroVol20.update(v === 0 ? 1 : 0, replace) / 20;
-    out[I_FLAT] = this.flat20.update(range === 0 ? 1 : 0, replace) / 20;
-    const lnHL = Math.log(h / l);
-    this.cLnHL = lnHL;
-    const park = this.park20.update(lnHL * lnHL, replace);
-    if (park === park) out[I_PARK] = park > 0 ? Math.sqrt(park / 20 / (4 * LN2)) : 0;
-    const lnCO = Math.log(c / o);
-    const gk = this.gk20.update(0.5 * lnHL * lnHL - GK_C * lnCO * lnCO, replace);
-    if (gk === gk) out[I_GK] = gk > 0 ? Math.sqrt(gk / 20) : 0;
-
-    if (hasPrev) {
+    if (v50 === v50) out[M.volImbalance50] = ratio(cv50, v50, 0);
+    out[M.zeroVolumeFrac] = this.zeroVol20.update(v === 0 ? 1 : 0, replace) / 20;
+    out[M.flatFrac] = this.flat20.update(range === 0 ? 1 : 0, replace) / 20;
+    if (t >= 1) {
+      const pC = this.pC;
       const sgn = c > pC ? 1 : c < pC ? -1 : 0;
       const sv = this.signedVol20.update(sgn * v, replace);
       const vv = this.volR20.update(v, replace);
-      if (sv === sv) out[I_SIGNED20] = ratio(sv, vv, 0);
-      const bp = c - (l < pC ? l : pC);
-      const ult = this.ultosc.update(bp, tr, replace);
-      out[I_ULTOSC] = ult;
-      const bpS = this.bp14.update(bp, replace);
-      const trS = this.tr14.update(tr, replace);
-      if (bpS === bpS) out[I_BUYP] = ratio(bpS, trS, 0.5);
+      if (sv === sv) out[M.signedVolume20] = ratio(sv, vv, 0);
+      const bpS = this.bp14.update(this.curBp, replace);
+      const trS = this.tr14.update(this.curTr, replace);
+      if (bpS === bpS) out[M.buyPressure] = ratio(bpS, trS, 0.5);
       const ret1 = c / pC - 1;
       const fN = this.forceNum.update(ret1 * v, replace);
       const fD = this.forceDen.update(v, replace);
-      if (fN === fN) out[I_FORCE] = ratio(fN, fD, 0);
+      if (fN === fN) out[M.forceIndex] = ratio(fN, fD, 0);
+    }
+  }
+
+  /** market: range-based and realized volatility estimators, volatility regime. */
+  private marketVolatility(o: number, h: number, l: number, c: number, t: number, replace: boolean): void {
+    const out = this.out;
+    const lnHL = Math.log(h / l);
+    this.cLnHL = lnHL;
+    const park = this.park20.update(lnHL * lnHL, replace);
+    if (park === park) out[M.parkinsonVol] = park > 0 ? Math.sqrt(park / 20 / (4 * LN2)) : 0;
+    const lnCO = Math.log(c / o);
+    const gk = this.gk20.update(0.5 * lnHL * lnHL - GK_C * lnCO * lnCO, replace);
+    if (gk === gk) out[M.gkVol] = gk > 0 ? Math.sqrt(gk / 20) : 0;
+    if (t >= 1) {
+      const logRet = this.curLogRet;
       const r2 = logRet * logRet;
       const rs = this.r2short.update(r2, replace);
       const rl = this.r2long.update(r2, replace);
-      if (rl === rl) out[I_VRATIO_20_100] = rl > 0 ? (rs > 0 ? Math.sqrt(rs / 20 / (rl / 100)) : 0) : 1;
+      if (rl === rl) out[M.volRatio20to100] = rl > 0 ? (rs > 0 ? Math.sqrt(rs / 20 / (rl / 100)) : 0) : 1;
       // volatility regime from ret_std_20
-      const vol20 = out[I_RSTD[0]!]!;
+      const vol20 = out[T.retStd[0]!]!;
       if (vol20 === vol20) {
         const rank = this.volRank.update(vol20, replace);
         if (rank === rank) {
-          out[I_VRANK] = rank;
-          out[I_VREGIME] = rank < 1 / 3 ? -1 : rank > 2 / 3 ? 1 : 0;
-        }
-      }
-      // liquidity
-      const ami = this.amihudSum.update(v > 0 ? (Math.abs(ret1) / (c * v)) * 1e6 : 0, replace);
-      const amiN = this.amihudCount.update(v > 0 ? 1 : 0, replace);
-      if (ami === ami) out[I_AMIHUD] = ratio(ami, amiN, 0);
-      const pH = this.pH;
-      const pL = this.pL;
-      const l1 = this.pLnHL;
-      const beta = lnHL * lnHL + l1 * l1;
-      const g = Math.log((h > pH ? h : pH) / (l < pL ? l : pL));
-      const alpha = (Math.sqrt(2 * beta) - Math.sqrt(beta)) / CS_K - Math.sqrt((g * g) / CS_K);
-      const ea = Math.exp(alpha);
-      const spread = (2 * (ea - 1)) / (1 + ea);
-      const cs = this.cs20.update(spread > 0 ? spread : 0, replace);
-      if (cs === cs) out[I_CS] = cs / 20;
-      const absDiff = this.absDiff10.update(Math.abs(c - pC), replace);
-      if (absDiff === absDiff) out[I_ER] = ratio(Math.abs(c - this.closes.ago(10)), absDiff, 0);
-      if (t >= 2) {
-        const rPrev = this.logRets.ago(1);
-        const sxy = this.rollXY.update(logRet * rPrev, replace);
-        const sx = this.rollX.update(logRet, replace);
-        const sy = this.rollY.update(rPrev, replace);
-        if (sxy === sxy) {
-          const cov = sxy / 20 - (sx / 20) * (sy / 20);
-          out[I_ROLL] = cov < 0 ? 2 * Math.sqrt(-cov) : 0;
+          out[M.volRank] = rank;
+          out[M.volRegime] = rank < 1 / 3 ? -1 : rank > 2 / 3 ? 1 : 0;
         }
       }
     }
   }
 
-  /** GARCH conditional volatility. */
-  private garchVol(replace: boolean): void {
+  /** market: liquidity (Amihud, Corwin-Schultz and Roll spreads) and the efficiency ratio. */
+  private marketLiquidity(h: number, l: number, c: number, v: number, t: number, replace: boolean): void {
+    if (t < 1) return;
     const out = this.out;
+    const pC = this.pC;
     const logRet = this.curLogRet;
-    // GARCH: fed on every candle (NaN return for the first)
+    const ret1 = c / pC - 1;
+    const ami = this.amihudSum.update(v > 0 ? (Math.abs(ret1) / (c * v)) * 1e6 : 0, replace);
+    const amiN = this.amihudCount.update(v > 0 ? 1 : 0, replace);
+    if (ami === ami) out[M.amihud] = ratio(ami, amiN, 0);
+    const pH = this.pH;
+    const pL = this.pL;
+    const lnHL = this.cLnHL;
+    const l1 = this.pLnHL;
+    const beta = lnHL * lnHL + l1 * l1;
+    const g = Math.log((h > pH ? h : pH) / (l < pL ? l : pL));
+    const alpha = (Math.sqrt(2 * beta) - Math.sqrt(beta)) / CS_K - Math.sqrt((g * g) / CS_K);
+    const ea = Math.exp(alpha);
+    const spread = (2 * (ea - 1)) / (1 + ea);
+    const cs = this.cs20.update(spread > 0 ? spread : 0, replace);
+    if (cs === cs) out[M.csSpread] = cs / 20;
+    const absDiff = this.absDiff10.update(Math.abs(c - pC), replace);
+    if (absDiff === absDiff) out[M.efficiencyRatio] = ratio(Math.abs(c - this.closes.ago(10)), absDiff, 0);
+    if (t >= 2) {
+      const rPrev = this.logRets.ago(1);
+      const sxy = this.rollXY.update(logRet * rPrev, replace);
+      const sx = this.rollX.update(logRet, replace);
+      const sy = this.rollY.update(rPrev, replace);
+      if (sxy === sxy) {
+        const cov = sxy / 20 - (sx / 20) * (sy / 20);
+        out[M.rollSpread] = cov < 0 ? 2 * Math.sqrt(-cov) : 0;
+      }
+    }
+  }
+
+  /** market: GARCH(1,1) conditional volatility (fed on every candle, a NaN return for the first). */
+  private marketGarch(replace: boolean): void {
+    const out = this.out;
     const garch = this.garch;
-    garch.update(logRet, replace);
-    if (garch.vol === garch.vol) {
-      out[I_GVOL] = garch.vol;
-      out[I_GPERS] = garch.persistence;
-      out[I_GRESID] = garch.stdResid;
-      out[I_GVRATIO] = ratio(garch.vol, out[I_RSTD[0]!]!, 1);
+    const vol = garch.update(this.curLogRet, replace);
+    if (vol === vol) {
+      out[M.garchVol] = vol;
+      out[M.garchPersistence] = garch.persistence;
+      out[M.garchStdResid] = garch.stdResid;
+      out[M.garchVolRatio] = ratio(vol, out[T.retStd[0]!]!, 1);
     }
   }
 
@@ -638,5 +547,3 @@ export class FeatureEngine {
     return approxStateBytes(this);
   }
 }
-
-export { computeFeatures, modelFeatureMatrix } from './batch';

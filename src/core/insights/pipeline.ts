@@ -1,7 +1,7 @@
 import type { Candle } from '../candles/candle';
 import { CandleRingBuffer } from '../candles/ring-buffer';
 import { toColumns } from '../candles/candle';
-import { FeatureEngine } from '../features/engine';
+import { FeatureEngine } from '../features';
 import { featureIndex } from '../features/registry';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { PatternRuleDetector } from '../patterns/rules';

@@ -194,7 +194,7 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
         const ref = [0, 1, 2, 3].map(() => new Float64Array(rows).fill(NaN));
         for (let t = start; t < rows; t++) {
           m.update(x[t]!, false);
-          ref[0]![t] = m.mean;
+          ref[0]![t] = m.value;
           ref[1]![t] = m.std;
           ref[2]![t] = m.skew;
           ref[3]![t] = m.kurt;
@@ -255,7 +255,7 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
         dmi.update(high[t]!, low[t]!, close[t]!, false);
         ref[0][t] = dmi.plusDi;
         ref[1][t] = dmi.minusDi;
-        ref[2][t] = dmi.adxValue;
+        ref[2][t] = dmi.value;
       }
       expectSame('+di', pdi, ref[0]);
       expectSame('-di', mdi, ref[1]);
@@ -266,7 +266,7 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
       const flow = new VolumeFlow(3, 10);
       for (let t = 0; t < rows; t++) {
         flow.update(high[t]!, low[t]!, close[t]!, volume[t]!, false);
-        ref[0][t] = flow.obv;
+        ref[0][t] = flow.value;
         ref[1][t] = flow.ad;
         ref[2][t] = flow.adosc;
       }
@@ -279,7 +279,7 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
       const m = new Macd(12, 26, 9);
       for (let t = 0; t < rows; t++) {
         m.update(close[t]!, false);
-        ref[0][t] = m.macd;
+        ref[0][t] = m.value;
         ref[1][t] = m.signal;
         ref[2][t] = m.hist;
       }
@@ -294,7 +294,7 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
       const st = new Stoch(14, 3, 3);
       for (let t = 0; t < rows; t++) {
         st.update(high[t]!, low[t]!, close[t]!, false);
-        ref[0][t] = st.k;
+        ref[0][t] = st.value;
         ref[1][t] = st.d;
       }
       expectSame('stoch k', k, ref[0]);
@@ -318,7 +318,7 @@ describe.skipIf(!hasCandleData)('batch kernels equal their streaming twins bit f
       const ref = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)] as const;
       for (let t = 0; t < rows; t++) {
         g.update(logRet[t]!, false);
-        ref[0][t] = g.vol;
+        ref[0][t] = g.value;
         ref[1][t] = g.stdResid;
         ref[2][t] = g.persistence;
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toColumns, type Candle } from '../../../src/core/candles/candle';
 import { computeFeaturesParallel, PARALLEL_MIN_ROWS } from '../../../src/core/features/batch/parallel-node';
-import { computeFeatures } from '../../../src/core/features/engine';
+import { computeFeatures } from '../../../src/core/features';
 import { FEATURES } from '../../../src/core/features/registry';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../src/core/candles/candle';
 import { toColumns } from '../../../src/core/candles/candle';
-import { computeFeatures, FeatureEngine, modelFeatureMatrix } from '../../../src/core/features/engine';
+import { computeFeatures, FeatureEngine, modelFeatureMatrix } from '../../../src/core/features';
 import { FEATURES, MODEL_FEATURE_NAMES } from '../../../src/core/features/registry';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { toColumns } from '../../../src/core/candles/candle';
 import { main } from '../../../src/cli/main';
-import { computeFeatures } from '../../../src/core/features/engine';
+import { computeFeatures } from '../../../src/core/features';
 import { FEATURES, FEATURE_NAMES } from '../../../src/core/features/registry';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 

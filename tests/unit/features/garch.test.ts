@@ -59,7 +59,7 @@ describe('GARCH(1,1) maximum likelihood', () => {
     const vols: number[] = [];
     for (let t = 0; t < r.length + 1; t++) {
       g.update(t === 0 ? NaN : r[t - 1]!, false);
-      vols.push(g.vol);
+      vols.push(g.value);
     }
     // candle t carries return r[t-1]; 1000 closed returns exist at candle 1001
     expect(Number.isNaN(vols[1000]!)).toBe(true);
@@ -87,7 +87,7 @@ describe('GARCH(1,1) maximum likelihood', () => {
       b.update(t === 0 ? NaN : x * 3, false);
       b.update(t === 0 ? NaN : -x / 2, true);
       b.update(x, true);
-      expect(Object.is(a.vol, b.vol)).toBe(true);
+      expect(Object.is(a.value, b.value)).toBe(true);
       expect(Object.is(a.stdResid, b.stdResid)).toBe(true);
     }
   });

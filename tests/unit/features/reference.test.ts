@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toColumns } from '../../../src/core/candles/candle';
-import { computeFeatures } from '../../../src/core/features/engine';
+import { computeFeatures } from '../../../src/core/features';
 import { FEATURES, featureIndex } from '../../../src/core/features/registry';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 

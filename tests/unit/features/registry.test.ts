@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../src/core/candles/candle';
 import { toColumns } from '../../../src/core/candles/candle';
-import { computeFeatures, FeatureEngine } from '../../../src/core/features/engine';
+import { computeFeatures, FeatureEngine } from '../../../src/core/features';
 import {
   FEATURES,
   FEATURE_NAMES,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toColumns, type Candle } from '../../../src/core/candles/candle';
-import { modelFeatureMatrix } from '../../../src/core/features/engine';
+import { modelFeatureMatrix } from '../../../src/core/features';
 import { horizonTargets } from '../../../training/ensemble/targets';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 

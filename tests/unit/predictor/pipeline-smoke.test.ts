@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toColumns, type Candle } from '../../../src/core/candles/candle';
-import { modelFeatureMatrix } from '../../../src/core/features/engine';
+import { modelFeatureMatrix } from '../../../src/core/features';
 import { main } from '../../../src/cli/main';
 import {
   ENSEMBLE_MEMBERS,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toColumns } from '../../../src/core/candles/candle';
-import { modelFeatureMatrix } from '../../../src/core/features/engine';
+import { modelFeatureMatrix } from '../../../src/core/features';
 import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../../../src/core/features/registry';
 import { ENSEMBLE_MEMBERS, PRICE_HORIZONS, type PriceEnsemble } from '../../../src/core/models/price-ensemble';
 import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../../../src/core/models/price-ensemble-node';

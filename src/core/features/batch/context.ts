@@ -31,8 +31,3 @@ export class BatchContext {
     this.free.push(...cols);
   }
 }
-
-/** a / b, or `fallback` when b is 0 (the streaming engine's rule). */
-export function ratio(a: number, b: number, fallback: number): number {
-  return b !== 0 ? a / b : fallback;
-}

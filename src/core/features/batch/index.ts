@@ -1,15 +1,14 @@
 import type { CandleColumns } from '../../candles/candle';
 import { checkEngineCandle } from '../candle-check';
-import { FEATURES, MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES, featureIndex } from '../registry';
+import { NF, TECHNICAL } from '../columns';
+import { MODEL_FEATURE_INDICES, MODEL_FEATURE_NAMES } from '../registry';
 import { candleGeometry, logReturns, returnsAndLags, sequences } from './candles';
 import { BatchContext } from './context';
 import { garchColumns, garchRatio, market } from './market';
 import { movingAverages, oscillators, rangesAndBands, returnMoments, volumeFlow } from './technical';
 
-const NF = FEATURES.length;
 const NM = MODEL_FEATURE_NAMES.length;
 const MODEL_IDX = MODEL_FEATURE_INDICES.slice();
-const I_LOGRET1 = featureIndex('log_ret_1');
 
 /**
  * Throws the streaming engine's RangeError for the first candle it would reject (same condition, same
@@ -59,7 +58,7 @@ export function mainGroups(ctx: BatchContext): void {
 function computeInto(cols: CandleColumns, columns: readonly Float64Array[]): void {
   const ctx = new BatchContext(cols.open, cols.high, cols.low, cols.close, cols.volume, columns);
   mainGroups(ctx);
-  sideGroups(ctx, ctx.col(I_LOGRET1));
+  sideGroups(ctx, ctx.col(TECHNICAL.logRet1));
   garchRatio(ctx);
 }
 

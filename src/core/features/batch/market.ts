@@ -3,46 +3,21 @@ import { garchBatch } from '../indicators/garch';
 import { rollingRankBatch } from '../indicators/rolling-rank';
 import { rollingSumBatch } from '../indicators/rolling-sum';
 import { ultoscBatch } from '../indicators/ultosc';
-import { GARCH_REFIT, GARCH_WINDOW, VOL_RANK_MIN, VOL_RANK_WINDOW, featureIndex as fi } from '../registry';
-import { type BatchContext, ratio as ratioFn } from './context';
+import { GARCH_REFIT, GARCH_WINDOW, VOL_RANK_MIN, VOL_RANK_WINDOW } from '../registry';
+import type { BatchContext } from './context';
+import { MARKET, TECHNICAL } from '../columns';
+import { ratio as ratioFn } from '../ratio';
 
 /**
  * Batch market features (volume imbalance, pressure, volatility estimators and regime, liquidity) and
- * GARCH: the same kernels and expressions as the streaming engine's market() and garchVol().
+ * GARCH: the same kernels and expressions as the streaming engine's marketFlow(), marketVolatility(),
+ * marketLiquidity() and marketGarch() (plus technical's ultimate oscillator, which shares buying pressure).
  */
 
 const ratio = ratioFn; // local alias: keeps the hot loops free of module-binding getters
 const LN2 = Math.LN2;
 const CS_K = 3 - 2 * Math.SQRT2;
 const GK_C = 2 * LN2 - 1;
-
-const I_RANGE = fi('range');
-const I_CLV = fi('clv');
-const I_RET1 = fi('ret_1');
-const I_LOGRET1 = fi('log_ret_1');
-const I_TRANGE = fi('trange');
-const I_RSTD20 = fi('ret_std_20');
-const I_ULTOSC = fi('ultosc_7_14_28');
-const I_VIMB20 = fi('vol_imbalance_20');
-const I_VIMB50 = fi('vol_imbalance_50');
-const I_SIGNED20 = fi('signed_volume_20');
-const I_BUYP = fi('buy_pressure_14');
-const I_FORCE = fi('force_index_13');
-const I_PARK = fi('parkinson_vol_20');
-const I_GK = fi('gk_vol_20');
-const I_VRATIO_20_100 = fi('vol_ratio_20_100');
-const I_VRANK = fi('vol_rank_500');
-const I_VREGIME = fi('vol_regime');
-const I_GVOL = fi('garch_vol');
-const I_GVRATIO = fi('garch_vol_ratio');
-const I_GPERS = fi('garch_persistence');
-const I_GRESID = fi('garch_std_resid');
-const I_AMIHUD = fi('amihud_20');
-const I_CS = fi('cs_spread_20');
-const I_ROLL = fi('roll_spread_20');
-const I_ZVOL = fi('zero_volume_frac_20');
-const I_FLAT = fi('flat_frac_20');
-const I_ER = fi('efficiency_ratio_10');
 
 /** out[t] = ratio(a[t], b[t], fallback) where a[t] is not NaN, else NaN. */
 function ratioCol(a: Float64Array, b: Float64Array, fallback: number, out: Float64Array): void {
@@ -58,11 +33,11 @@ function windowed(ctx: BatchContext, lnHL: Float64Array): void {
   const x = ctx.take();
   const s1 = ctx.take();
   const s2 = ctx.take();
-  const clv = ctx.col(I_CLV);
+  const clv = ctx.col(MARKET.clv);
   for (let t = 0; t < rows; t++) x[t] = clv[t]! * volume[t]!;
   for (const [n, index] of [
-    [20, I_VIMB20],
-    [50, I_VIMB50],
+    [20, MARKET.volImbalance20],
+    [50, MARKET.volImbalance50],
   ] as const) {
     rollingSumBatch(x, 0, n, s1);
     rollingSumBatch(volume, 0, n, s2);
@@ -73,11 +48,11 @@ function windowed(ctx: BatchContext, lnHL: Float64Array): void {
     }
   }
   for (let t = 0; t < rows; t++) x[t] = volume[t] === 0 ? 1 : 0;
-  const zVol = ctx.col(I_ZVOL);
+  const zVol = ctx.col(MARKET.zeroVolumeFrac);
   rollingSumBatch(x, 0, 20, zVol, 20);
-  const range = ctx.col(I_RANGE);
+  const range = ctx.col(TECHNICAL.range);
   for (let t = 0; t < rows; t++) x[t] = range[t] === 0 ? 1 : 0;
-  const flat = ctx.col(I_FLAT);
+  const flat = ctx.col(MARKET.flatFrac);
   rollingSumBatch(x, 0, 20, flat, 20);
 
   for (let t = 0; t < rows; t++) {
@@ -86,7 +61,7 @@ function windowed(ctx: BatchContext, lnHL: Float64Array): void {
     x[t] = v * v;
   }
   rollingSumBatch(x, 0, 20, s1);
-  const park = ctx.col(I_PARK);
+  const park = ctx.col(MARKET.parkinsonVol);
   for (let t = 0; t < rows; t++) {
     const p = s1[t]!;
     park[t] = p === p ? (p > 0 ? Math.sqrt(p / 20 / (4 * LN2)) : 0) : NaN;
@@ -97,7 +72,7 @@ function windowed(ctx: BatchContext, lnHL: Float64Array): void {
     x[t] = 0.5 * a * a - GK_C * lnCO * lnCO;
   }
   rollingSumBatch(x, 0, 20, s1);
-  const gk = ctx.col(I_GK);
+  const gk = ctx.col(MARKET.gkVol);
   for (let t = 0; t < rows; t++) {
     const g = s1[t]!;
     gk[t] = g === g ? (g > 0 ? Math.sqrt(g / 20) : 0) : NaN;
@@ -111,9 +86,9 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
   const x = ctx.take();
   const s1 = ctx.take();
   const s2 = ctx.take();
-  const tr = ctx.col(I_TRANGE);
-  const ret1 = ctx.col(I_RET1);
-  const logRet = ctx.col(I_LOGRET1);
+  const tr = ctx.col(TECHNICAL.trange);
+  const ret1 = ctx.col(TECHNICAL.ret1);
+  const logRet = ctx.col(TECHNICAL.logRet1);
 
   // tick-rule signed volume
   for (let t = 1; t < rows; t++) {
@@ -123,7 +98,7 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
   }
   rollingSumBatch(x, 1, 20, s1);
   rollingSumBatch(volume, 1, 20, s2);
-  ratioCol(s1, s2, 0, ctx.col(I_SIGNED20));
+  ratioCol(s1, s2, 0, ctx.col(MARKET.signedVolume20));
 
   // buying pressure: ultimate oscillator and its 14-candle ratio
   for (let t = 1; t < rows; t++) {
@@ -131,16 +106,16 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
     const pC = close[t - 1]!;
     x[t] = close[t]! - (l < pC ? l : pC);
   }
-  ultoscBatch(x, tr, 1, 7, 14, 28, ctx.col(I_ULTOSC), s1, s2);
+  ultoscBatch(x, tr, 1, 7, 14, 28, ctx.col(TECHNICAL.ultosc), s1, s2);
   rollingSumBatch(x, 1, 14, s1);
   rollingSumBatch(tr, 1, 14, s2);
-  ratioCol(s1, s2, 0.5, ctx.col(I_BUYP));
+  ratioCol(s1, s2, 0.5, ctx.col(MARKET.buyPressure));
 
   // force index
   for (let t = 1; t < rows; t++) x[t] = ret1[t]! * volume[t]!;
   emaBatch(x, 1, 13, s1);
   emaBatch(volume, 1, 13, s2);
-  ratioCol(s1, s2, 0, ctx.col(I_FORCE));
+  ratioCol(s1, s2, 0, ctx.col(MARKET.forceIndex));
 
   // short/long realized variance ratio
   for (let t = 1; t < rows; t++) {
@@ -149,7 +124,7 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
   }
   rollingSumBatch(x, 1, 20, s1);
   rollingSumBatch(x, 1, 100, s2);
-  const vr = ctx.col(I_VRATIO_20_100);
+  const vr = ctx.col(MARKET.volRatio20to100);
   for (let t = 0; t < rows; t++) {
     const rl = s2[t]!;
     const rs = s1[t]!;
@@ -164,7 +139,7 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
   rollingSumBatch(x, 1, 20, s1);
   for (let t = 1; t < rows; t++) x[t] = volume[t]! > 0 ? 1 : 0;
   rollingSumBatch(x, 1, 20, s2);
-  ratioCol(s1, s2, 0, ctx.col(I_AMIHUD));
+  ratioCol(s1, s2, 0, ctx.col(MARKET.amihud));
 
   // Corwin-Schultz spread
   for (let t = 1; t < rows; t++) {
@@ -181,13 +156,13 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
     const spread = (2 * (ea - 1)) / (1 + ea);
     x[t] = spread > 0 ? spread : 0;
   }
-  const cs = ctx.col(I_CS);
+  const cs = ctx.col(MARKET.csSpread);
   rollingSumBatch(x, 1, 20, cs, 20);
 
   // efficiency ratio
   for (let t = 1; t < rows; t++) x[t] = Math.abs(close[t]! - close[t - 1]!);
   rollingSumBatch(x, 1, 10, s1);
-  const er = ctx.col(I_ER);
+  const er = ctx.col(MARKET.efficiencyRatio);
   for (let t = 0; t < rows; t++) {
     const d = s1[t]!;
     er[t] = d === d ? ratio(Math.abs(close[t]! - close[t - 10]!), d, 0) : NaN;
@@ -199,7 +174,7 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
   rollingSumBatch(logRet, 2, 20, s2); // sum r[t]
   const sy = x;
   if (rows > 1) rollingSumBatch(logRet.subarray(0, rows - 1), 1, 20, sy.subarray(1)); // sum r[t-1]
-  const roll = ctx.col(I_ROLL);
+  const roll = ctx.col(MARKET.rollSpread);
   for (let t = 0; t < rows; t++) {
     const sxy = s1[t]!;
     if (sxy === sxy) {
@@ -215,9 +190,9 @@ function withPrevious(ctx: BatchContext, lnHL: Float64Array): void {
 /** Percentile rank of ret_std_20 in its trailing window and the regime (after returnMoments). */
 function volatilityRegime(ctx: BatchContext): void {
   const rows = ctx.rows;
-  const std20 = ctx.col(I_RSTD20);
-  const rank = ctx.col(I_VRANK);
-  const regime = ctx.col(I_VREGIME);
+  const std20 = ctx.col(TECHNICAL.retStd[0]!);
+  const rank = ctx.col(MARKET.volRank);
+  const regime = ctx.col(MARKET.volRegime);
   // the streaming rank is fed ret_std_20 on candles where it exists: feed the same sequence
   const fed = ctx.take();
   const ranks = ctx.take();
@@ -256,9 +231,9 @@ export function market(ctx: BatchContext): void {
  */
 export function garchColumns(ctx: BatchContext, logRet: Float64Array): void {
   const rows = ctx.rows;
-  const vol = ctx.col(I_GVOL);
-  const resid = ctx.col(I_GRESID);
-  const pers = ctx.col(I_GPERS);
+  const vol = ctx.col(MARKET.garchVol);
+  const resid = ctx.col(MARKET.garchStdResid);
+  const pers = ctx.col(MARKET.garchPersistence);
   garchBatch(logRet, GARCH_WINDOW, GARCH_REFIT, vol, resid, pers);
   for (let t = 0; t < rows; t++) if (vol[t]! !== vol[t]!) resid[t] = pers[t] = NaN;
 }
@@ -266,9 +241,9 @@ export function garchColumns(ctx: BatchContext, logRet: Float64Array): void {
 /** garch_vol_ratio: GARCH volatility over ret_std_20 (after garchColumns and returnMoments). */
 export function garchRatio(ctx: BatchContext): void {
   const rows = ctx.rows;
-  const vol = ctx.col(I_GVOL);
-  const ratioOut = ctx.col(I_GVRATIO);
-  const std20 = ctx.col(I_RSTD20);
+  const vol = ctx.col(MARKET.garchVol);
+  const ratioOut = ctx.col(MARKET.garchVolRatio);
+  const std20 = ctx.col(TECHNICAL.retStd[0]!);
   for (let t = 0; t < rows; t++) {
     const g = vol[t]!;
     ratioOut[t] = g === g ? ratio(g, std20[t]!, 1) : NaN;

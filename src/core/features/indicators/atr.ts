@@ -1,4 +1,5 @@
 import { taIsZero } from './ta-util';
+import { Indicator } from './indicator';
 
 const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
 
@@ -6,32 +7,26 @@ const isZero = taIsZero; // local alias: keeps the hot path free of module-bindi
  * TA-Lib ATR / NATR over a stream of true ranges (the first candle has none): the first value is the
  * mean of the first n true ranges (index n), then atr = (atr * (n-1) + tr) / n.
  */
-export class Atr {
+export class Atr extends Indicator {
   readonly period: number;
   private count = 0; // true ranges seen
   private acc = 0;
   private pCount = 0;
   private pAcc = 0;
-  value = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
   }
 
   /** Feed the true range of candles 1, 2, ... */
   update(tr: number, replace: boolean): number {
-    if (replace) {
-      this.count = this.pCount;
-      this.acc = this.pAcc;
-    } else {
-      this.pCount = this.count;
-      this.pAcc = this.acc;
-    }
+    this.begin(replace);
     const n = this.period;
     const i = ++this.count;
     if (i < n) {
       this.acc += tr;
-      return (this.value = NaN);
+      return (this.result = NaN);
     }
     if (i === n) {
       this.acc += tr;
@@ -41,13 +36,24 @@ export class Atr {
       this.acc += tr;
       this.acc /= n;
     }
-    return (this.value = this.acc);
+    return (this.result = this.acc);
+  }
+
+  protected override save(): void {
+    this.pCount = this.count;
+    this.pAcc = this.acc;
+  }
+
+  protected override restore(): void {
+    this.count = this.pCount;
+    this.acc = this.pAcc;
   }
 
   /** TA-Lib NATR for the current value. */
   natr(close: number): number {
-    if (this.value !== this.value) return NaN;
-    return isZero(close) ? 0 : (this.value / close) * 100;
+    const a = this.result;
+    if (a !== a) return NaN;
+    return isZero(close) ? 0 : (a / close) * 100;
   }
 }
 

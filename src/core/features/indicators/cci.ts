@@ -1,28 +1,28 @@
+import { Indicator } from './indicator';
 /**
  * TA-Lib CCI(n): typical price tp = (h + l + c)/3, (tp - mean)/(0.015 * mean absolute deviation) over
  * the last n; 0 when either is 0. The mean deviation needs the whole window (O(n) with n fixed), summed
  * in TA-Lib's buffer order. Replace-safe: the newest slot is simply rewritten.
  */
-export class Cci {
+export class Cci extends Indicator {
   readonly period: number;
   private readonly buf: Float64Array;
   private count = 0;
   private pCount = 0;
-  value = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
     this.buf = new Float64Array(period);
   }
 
   update(high: number, low: number, close: number, replace: boolean): number {
-    if (replace) this.count = this.pCount;
-    else this.pCount = this.count;
+    this.begin(replace);
     const n = this.period;
     const tp = (high + low + close) / 3;
     const t = this.count++;
     this.buf[t % n] = tp;
-    if (t < n - 1) return (this.value = NaN);
+    if (t < n - 1) return (this.result = NaN);
     const b = this.buf;
     let avg = 0;
     for (let j = 0; j < n; j++) avg += b[j]!;
@@ -30,7 +30,15 @@ export class Cci {
     let dev = 0;
     for (let j = 0; j < n; j++) dev += Math.abs(b[j]! - avg);
     const num = tp - avg;
-    return (this.value = num !== 0 && dev !== 0 ? num / (0.015 * (dev / n)) : 0);
+    return (this.result = num !== 0 && dev !== 0 ? num / (0.015 * (dev / n)) : 0);
+  }
+
+  protected override save(): void {
+    this.pCount = this.count;
+  }
+
+  protected override restore(): void {
+    this.count = this.pCount;
   }
 }
 

@@ -1,4 +1,5 @@
 import { taIsZero, trueRange } from './ta-util';
+import { Indicator } from './indicator';
 
 const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
 const tr1 = trueRange;
@@ -7,7 +8,8 @@ const tr1 = trueRange;
  * TA-Lib PLUS_DI / MINUS_DI / ADX (Wilder, unstable period 0) in one kernel. Feed every candle from the
  * first; +DI/-DI start at index n, ADX at index 2n - 1.
  */
-export class Dmi {
+/** `value` is ADX; `plusDi` and `minusDi` beside it. */
+export class Dmi extends Indicator {
   readonly period: number;
   private count = 0;
   private prevHigh = 0;
@@ -21,43 +23,22 @@ export class Dmi {
   private readonly snap = new Float64Array(10);
   plusDi = NaN;
   minusDi = NaN;
-  adxValue = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
   }
 
-  update(high: number, low: number, close: number, replace: boolean): void {
-    const s = this.snap;
-    if (replace) {
-      this.count = s[0]!;
-      this.prevHigh = s[1]!;
-      this.prevLow = s[2]!;
-      this.prevClose = s[3]!;
-      this.pdm = s[4]!;
-      this.mdm = s[5]!;
-      this.tr = s[6]!;
-      this.sumDx = s[7]!;
-      this.adx = s[8]!;
-    } else {
-      s[0] = this.count;
-      s[1] = this.prevHigh;
-      s[2] = this.prevLow;
-      s[3] = this.prevClose;
-      s[4] = this.pdm;
-      s[5] = this.mdm;
-      s[6] = this.tr;
-      s[7] = this.sumDx;
-      s[8] = this.adx;
-    }
+  update(high: number, low: number, close: number, replace: boolean): number {
+    this.begin(replace);
     const n = this.period;
     const i = this.count++;
-    this.plusDi = this.minusDi = this.adxValue = NaN;
+    this.plusDi = this.minusDi = this.result = NaN;
     if (i === 0) {
       this.prevHigh = high;
       this.prevLow = low;
       this.prevClose = close;
-      return;
+      return NaN;
     }
     const diffP = high - this.prevHigh;
     const diffM = this.prevLow - low;
@@ -69,7 +50,7 @@ export class Dmi {
       if (diffM > 0 && diffP < diffM) this.mdm += diffM;
       else if (diffP > 0 && diffP > diffM) this.pdm += diffP;
       this.tr += tr;
-      return;
+      return NaN;
     }
     this.mdm -= this.mdm / n;
     this.pdm -= this.pdm / n;
@@ -96,7 +77,33 @@ export class Dmi {
     } else if (dx === dx) {
       this.adx = (this.adx * (n - 1) + dx) / n;
     }
-    this.adxValue = i >= 2 * n - 1 ? this.adx : NaN;
+    return (this.result = i >= 2 * n - 1 ? this.adx : NaN);
+  }
+
+  protected override restore(): void {
+    const s = this.snap;
+    this.count = s[0]!;
+    this.prevHigh = s[1]!;
+    this.prevLow = s[2]!;
+    this.prevClose = s[3]!;
+    this.pdm = s[4]!;
+    this.mdm = s[5]!;
+    this.tr = s[6]!;
+    this.sumDx = s[7]!;
+    this.adx = s[8]!;
+  }
+
+  protected override save(): void {
+    const s = this.snap;
+    s[0] = this.count;
+    s[1] = this.prevHigh;
+    s[2] = this.prevLow;
+    s[3] = this.prevClose;
+    s[4] = this.pdm;
+    s[5] = this.mdm;
+    s[6] = this.tr;
+    s[7] = this.sumDx;
+    s[8] = this.adx;
   }
 }
 

@@ -1,9 +1,10 @@
+import { Indicator } from './indicator';
 /**
  * TA-Lib EMA as a streaming kernel: k = 2/(n+1), seeded with the SMA of the first n values (TA-Lib's
  * default compatibility, unstable period 0), then ema = (x - ema) * k + ema. `skip` ignores the first
  * values, which is how TA-Lib's MACD aligns the fast EMA's seed with the slow one.
  */
-export class Ema {
+export class Ema extends Indicator {
   readonly period: number;
   readonly k: number;
   private readonly skip: number;
@@ -13,9 +14,9 @@ export class Ema {
   private pCount = 0;
   private pSeed = 0;
   private pPrev = NaN;
-  value = NaN;
 
   constructor(period: number, skip = 0) {
+    super();
     if (!Number.isInteger(period) || period < 1) throw new Error(`period must be a positive integer, got ${period}`);
     this.period = period;
     this.k = 2 / (period + 1);
@@ -23,22 +24,14 @@ export class Ema {
   }
 
   update(x: number, replace: boolean): number {
-    if (replace) {
-      this.count = this.pCount;
-      this.seed = this.pSeed;
-      this.prev = this.pPrev;
-    } else {
-      this.pCount = this.count;
-      this.pSeed = this.seed;
-      this.pPrev = this.prev;
-    }
+    this.begin(replace);
     const i = this.count - this.skip;
     this.count++;
-    if (i < 0) return (this.value = NaN);
+    if (i < 0) return (this.result = NaN);
     const n = this.period;
     if (i < n - 1) {
       this.seed += x;
-      return (this.value = NaN);
+      return (this.result = NaN);
     }
     if (i === n - 1) {
       this.seed += x;
@@ -46,7 +39,19 @@ export class Ema {
     } else {
       this.prev = (x - this.prev) * this.k + this.prev;
     }
-    return (this.value = this.prev);
+    return (this.result = this.prev);
+  }
+
+  protected override save(): void {
+    this.pCount = this.count;
+    this.pSeed = this.seed;
+    this.pPrev = this.prev;
+  }
+
+  protected override restore(): void {
+    this.count = this.pCount;
+    this.seed = this.pSeed;
+    this.prev = this.pPrev;
   }
 }
 

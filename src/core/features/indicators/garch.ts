@@ -1,3 +1,4 @@
+import { Indicator } from './indicator';
 /**
  * GARCH(1,1) with zero mean: r[t] = sigma[t] * z[t], sigma2[t] = omega + alpha * r[t-1]^2 + beta * sigma2[t-1],
  * sigma2 of the first observation = mean(r^2) of the sample. Parameters are fitted by Gaussian maximum
@@ -210,7 +211,7 @@ export class GarchFitter {
  * every candle (NaN for the first). Only closed returns enter the fits and the variance recursion, so
  * replace-updates of the open candle just recompute this candle's outputs.
  */
-export class GarchVol {
+export class GarchVol extends Indicator {
   readonly window: number;
   readonly refitEvery: number;
   private readonly ring: Float64Array;
@@ -222,14 +223,14 @@ export class GarchVol {
   private curR = NaN;
   private params: GarchParams | null = null;
   private sigma2 = NaN; // variance of the current candle's return given closed history
-  /** One-step-ahead conditional std of the next return (after this candle). */
-  vol = NaN;
   /** This candle's return over its predicted std. */
   stdResid = NaN;
   persistence = NaN;
   fits = 0;
 
+  /** `value` is the one-step-ahead conditional std of the next return (after this candle). */
   constructor(window: number, refitEvery: number) {
+    super();
     this.window = window;
     this.refitEvery = refitEvery;
     this.ring = new Float64Array(window);
@@ -240,7 +241,7 @@ export class GarchVol {
     return this.params;
   }
 
-  update(r: number, replace: boolean): void {
+  update(r: number, replace: boolean): number {
     if (!replace) {
       const t = this.t++;
       const prev = this.curR;
@@ -255,12 +256,12 @@ export class GarchVol {
     this.curR = r;
     const p = this.params;
     if (p === null || r !== r) {
-      this.vol = this.stdResid = this.persistence = NaN;
-      return;
+      this.result = this.stdResid = this.persistence = NaN;
+      return NaN;
     }
-    this.vol = Math.sqrt(p.omega + p.alpha * r * r + p.beta * this.sigma2);
     this.stdResid = r / Math.sqrt(this.sigma2);
     this.persistence = p.alpha + p.beta;
+    return (this.result = Math.sqrt(p.omega + p.alpha * r * r + p.beta * this.sigma2));
   }
 
   private refit(t: number): void {
@@ -292,8 +293,7 @@ export function garchBatch(
 ): void {
   const garch = new GarchVol(window, refitEvery);
   for (let t = 0; t < r.length; t++) {
-    garch.update(r[t]!, false);
-    volOut[t] = garch.vol;
+    volOut[t] = garch.update(r[t]!, false);
     residOut[t] = garch.stdResid;
     persistenceOut[t] = garch.persistence;
   }

@@ -1,9 +1,10 @@
+import { Indicator } from './indicator';
 /**
  * TA-Lib MFI(n): money flow tp * volume split into positive / negative by the change of the typical
  * price, running totals over n changes in TA-Lib's order; 0 when the total flow is < 1 (TA-Lib's rule).
  * First value at index n.
  */
-export class Mfi {
+export class Mfi extends Indicator {
   readonly period: number;
   private readonly pos: Float64Array;
   private readonly neg: Float64Array;
@@ -12,43 +13,22 @@ export class Mfi {
   private posSum = 0;
   private negSum = 0;
   private readonly snap = new Float64Array(6);
-  value = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
     this.pos = new Float64Array(period);
     this.neg = new Float64Array(period);
   }
 
   update(high: number, low: number, close: number, volume: number, replace: boolean): number {
-    const s = this.snap;
-    if (replace) {
-      this.count = s[0]!;
-      this.prevTp = s[1]!;
-      this.posSum = s[2]!;
-      this.negSum = s[3]!;
-      if (this.count > 0) {
-        const slot = (this.count - 1) % this.period;
-        this.pos[slot] = s[4]!;
-        this.neg[slot] = s[5]!;
-      }
-    } else {
-      s[0] = this.count;
-      s[1] = this.prevTp;
-      s[2] = this.posSum;
-      s[3] = this.negSum;
-      if (this.count > 0) {
-        const slot = (this.count - 1) % this.period;
-        s[4] = this.pos[slot]!;
-        s[5] = this.neg[slot]!;
-      }
-    }
+    this.begin(replace);
     const n = this.period;
     const i = this.count++;
     const tp = (high + low + close) / 3;
     if (i === 0) {
       this.prevTp = tp;
-      return (this.value = NaN);
+      return (this.result = NaN);
     }
     const slot = (i - 1) % n;
     if (i > n) {
@@ -70,9 +50,35 @@ export class Mfi {
       this.pos[slot] = 0;
       this.neg[slot] = 0;
     }
-    if (i < n) return (this.value = NaN);
+    if (i < n) return (this.result = NaN);
     const total = this.posSum + this.negSum;
-    return (this.value = total < 1 ? 0 : 100 * (this.posSum / total));
+    return (this.result = total < 1 ? 0 : 100 * (this.posSum / total));
+  }
+
+  protected override save(): void {
+    const s = this.snap;
+    s[0] = this.count;
+    s[1] = this.prevTp;
+    s[2] = this.posSum;
+    s[3] = this.negSum;
+    if (this.count > 0) {
+      const slot = (this.count - 1) % this.period;
+      s[4] = this.pos[slot]!;
+      s[5] = this.neg[slot]!;
+    }
+  }
+
+  protected override restore(): void {
+    const s = this.snap;
+    this.count = s[0]!;
+    this.prevTp = s[1]!;
+    this.posSum = s[2]!;
+    this.negSum = s[3]!;
+    if (this.count > 0) {
+      const slot = (this.count - 1) % this.period;
+      this.pos[slot] = s[4]!;
+      this.neg[slot] = s[5]!;
+    }
   }
 }
 

@@ -1,9 +1,10 @@
+import { Indicator } from './indicator';
 /**
  * Rolling maximum (or minimum) over the last `period` values with a monotonic deque: O(1) amortized per
  * update, and replace-safe: the deque's head/tail before the candle are kept, and the single slot the
  * update writes is remembered so a replace can undo it exactly. Matches TA-Lib MAX / MIN.
  */
-export class RollingExtreme {
+export class RollingExtreme extends Indicator {
   readonly period: number;
   private readonly isMax: boolean;
   private readonly vals: Float64Array; // value of candle t at t % period
@@ -16,9 +17,9 @@ export class RollingExtreme {
   private pTail = 0;
   private wSlot = -1;
   private wOld = 0;
-  value = NaN;
 
   constructor(period: number, kind: 'max' | 'min') {
+    super();
     if (!Number.isInteger(period) || period < 1) throw new Error(`period must be a positive integer, got ${period}`);
     this.period = period;
     this.isMax = kind === 'max';
@@ -28,15 +29,7 @@ export class RollingExtreme {
   }
 
   update(x: number, replace: boolean): number {
-    if (replace) {
-      if (this.wSlot >= 0) this.dq[this.wSlot] = this.wOld;
-      this.head = this.pHead;
-      this.tail = this.pTail;
-      this.count--;
-    } else {
-      this.pHead = this.head;
-      this.pTail = this.tail;
-    }
+    this.begin(replace);
     const n = this.period;
     const cap = this.cap;
     const t = this.count;
@@ -59,7 +52,19 @@ export class RollingExtreme {
     while (dq[head % cap]! <= t - n) head++;
     this.head = head;
     this.count = t + 1;
-    return (this.value = this.count >= n ? vals[dq[head % cap]! % n]! : NaN);
+    return (this.result = this.count >= n ? vals[dq[head % cap]! % n]! : NaN);
+  }
+
+  protected override save(): void {
+    this.pHead = this.head;
+    this.pTail = this.tail;
+  }
+
+  protected override restore(): void {
+    if (this.wSlot >= 0) this.dq[this.wSlot] = this.wOld;
+    this.head = this.pHead;
+    this.tail = this.pTail;
+    this.count--;
   }
 }
 

@@ -1,9 +1,10 @@
+import { Indicator } from './indicator';
 /**
  * Rolling mean / population std / skewness / excess kurtosis over the last `period` values from power
  * sums, O(1) per update. The sums are recomputed exactly from the window every `period` updates (no
  * drift; deterministic). Replace-safe. Degenerate windows (variance <= `tiny`) give std 0, skew 0, kurt 0.
  */
-export class RollingMoments {
+export class RollingMoments extends Indicator {
   readonly period: number;
   private readonly order: number;
   private readonly buf: Float64Array;
@@ -15,7 +16,7 @@ export class RollingMoments {
   private s4 = 0;
   private nonZero = 0; // non-zero values in the window: an all-zero window has exactly zero moments
   private p = new Float64Array(8); // pos, count, s1..s4, old, nonZero
-  mean = NaN;
+  /** `value` is the mean; variance, std, skew and kurt beside it. */
   variance = NaN;
   std = NaN;
   skew = NaN;
@@ -23,33 +24,15 @@ export class RollingMoments {
 
   /** `order` 2 computes mean/std only; 4 adds skew and kurtosis. */
   constructor(period: number, order: 2 | 4 = 4) {
+    super();
     if (!Number.isInteger(period) || period < 2) throw new Error(`period must be an integer >= 2, got ${period}`);
     this.period = period;
     this.order = order;
     this.buf = new Float64Array(period);
   }
 
-  update(x: number, replace: boolean): void {
-    const p = this.p;
-    if (replace) {
-      this.pos = p[0]!;
-      this.count = p[1]!;
-      this.s1 = p[2]!;
-      this.s2 = p[3]!;
-      this.s3 = p[4]!;
-      this.s4 = p[5]!;
-      this.buf[this.pos] = p[6]!;
-      this.nonZero = p[7]!;
-    } else {
-      p[0] = this.pos;
-      p[1] = this.count;
-      p[2] = this.s1;
-      p[3] = this.s2;
-      p[4] = this.s3;
-      p[5] = this.s4;
-      p[6] = this.buf[this.pos]!;
-      p[7] = this.nonZero;
-    }
+  update(x: number, replace: boolean): number {
+    this.begin(replace);
     const n = this.period;
     const pos = this.pos;
     const full = this.count >= n;
@@ -70,10 +53,11 @@ export class RollingMoments {
     this.pos = next;
     if (next === 0 && this.count >= n) this.recompute();
     if (this.count < n) {
-      this.mean = this.variance = this.std = this.skew = this.kurt = NaN;
-      return;
+      this.result = this.variance = this.std = this.skew = this.kurt = NaN;
+      return NaN;
     }
     this.finish();
+    return this.result;
   }
 
   private recompute(): void {
@@ -100,7 +84,7 @@ export class RollingMoments {
 
   private finish(): void {
     if (this.nonZero === 0) {
-      this.mean = this.variance = this.std = 0;
+      this.result = this.variance = this.std = 0;
       this.skew = this.kurt = 0;
       return;
     }
@@ -110,7 +94,7 @@ export class RollingMoments {
     let v = e2 - m * m;
     // variance below the rounding noise of the raw second moment counts as 0
     if (!(v > e2 * 1e-12) || !(v > 1e-300)) v = 0;
-    this.mean = m;
+    this.result = m;
     this.variance = v;
     this.std = Math.sqrt(v);
     if (this.order !== 4) return;
@@ -126,6 +110,30 @@ export class RollingMoments {
     const c4 = e4 - 4 * m * e3 + 6 * m2 * e2 - 3 * m2 * m2;
     this.skew = c3 / (v * Math.sqrt(v));
     this.kurt = c4 / (v * v) - 3;
+  }
+
+  protected override save(): void {
+    const p = this.p;
+    p[0] = this.pos;
+    p[1] = this.count;
+    p[2] = this.s1;
+    p[3] = this.s2;
+    p[4] = this.s3;
+    p[5] = this.s4;
+    p[6] = this.buf[this.pos]!;
+    p[7] = this.nonZero;
+  }
+
+  protected override restore(): void {
+    const p = this.p;
+    this.pos = p[0]!;
+    this.count = p[1]!;
+    this.s1 = p[2]!;
+    this.s2 = p[3]!;
+    this.s3 = p[4]!;
+    this.s4 = p[5]!;
+    this.buf[this.pos] = p[6]!;
+    this.nonZero = p[7]!;
   }
 }
 

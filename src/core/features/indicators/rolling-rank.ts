@@ -1,3 +1,4 @@
+import { Indicator } from './indicator';
 /**
  * Percentile (mid-)rank of the newest value within the trailing `window` values (itself included):
  * (#less + #equal / 2) / count. Keeps the window sorted: binary searches plus one memmove of the
@@ -5,16 +6,16 @@
  * few elements). Replace-safe: a replace swaps the value this candle inserted for the new one (the value
  * that left the window stays removed).
  */
-export class RollingRank {
+export class RollingRank extends Indicator {
   readonly window: number;
   private readonly minCount: number;
   private readonly vals: Float64Array; // ring by candle index
   private readonly sorted: Float64Array;
   private size = 0;
   private count = 0;
-  value = NaN;
 
   constructor(window: number, minCount: number) {
+    super();
     this.window = window;
     this.minCount = minCount;
     this.vals = new Float64Array(window);
@@ -33,10 +34,10 @@ export class RollingRank {
       else this.insert(x);
       this.vals[t % w] = x;
     }
-    if (this.size < this.minCount) return (this.value = NaN);
+    if (this.size < this.minCount) return (this.result = NaN);
     const less = this.lowerBound(x);
     const leq = this.upperBound(x);
-    return (this.value = (less + (leq - less) / 2) / this.size);
+    return (this.result = (less + (leq - less) / 2) / this.size);
   }
 
   private lowerBound(x: number): number {

@@ -1,3 +1,4 @@
+import { Indicator } from './indicator';
 /**
  * Rolling sum of the last `period` values, O(1) per update. To stop floating-point drift over long
  * streams the total is recomputed exactly from the window every `period` updates (O(1) amortized and
@@ -5,7 +6,7 @@
  * (a count of non-zero values is kept), so ratios over empty windows (e.g. zero volume) hit their documented
  * fallbacks instead of dividing rounding residue by rounding residue. Replace-safe.
  */
-export class RollingSum {
+export class RollingSum extends Indicator {
   readonly period: number;
   private readonly buf: Float64Array;
   private pos = 0;
@@ -18,9 +19,9 @@ export class RollingSum {
   private pSum = 0;
   private pOld = 0;
   /** Sum of the last `period` values, NaN until `period` values were seen. */
-  value = NaN;
 
   constructor(period: number) {
+    super();
     if (!Number.isInteger(period) || period < 1) throw new Error(`period must be a positive integer, got ${period}`);
     this.period = period;
     this.buf = new Float64Array(period);
@@ -31,19 +32,7 @@ export class RollingSum {
   }
 
   update(x: number, replace: boolean): number {
-    if (replace) {
-      this.pos = this.pPos;
-      this.count = this.pCount;
-      this.sum = this.pSum;
-      this.nonZero = this.pNonZero;
-      this.buf[this.pos] = this.pOld;
-    } else {
-      this.pPos = this.pos;
-      this.pCount = this.count;
-      this.pSum = this.sum;
-      this.pNonZero = this.nonZero;
-      this.pOld = this.buf[this.pos]!;
-    }
+    this.begin(replace);
     const n = this.period;
     const pos = this.pos;
     const old = this.count >= n ? this.buf[pos]! : 0;
@@ -59,8 +48,24 @@ export class RollingSum {
       for (let i = 0; i < n; i++) s += this.buf[i]!;
       this.sum = s;
     }
-    if (this.count < n) return (this.value = NaN);
-    return (this.value = this.nonZero === 0 ? 0 : this.sum);
+    if (this.count < n) return (this.result = NaN);
+    return (this.result = this.nonZero === 0 ? 0 : this.sum);
+  }
+
+  protected override save(): void {
+    this.pPos = this.pos;
+    this.pCount = this.count;
+    this.pSum = this.sum;
+    this.pNonZero = this.nonZero;
+    this.pOld = this.buf[this.pos]!;
+  }
+
+  protected override restore(): void {
+    this.pos = this.pPos;
+    this.count = this.pCount;
+    this.sum = this.pSum;
+    this.nonZero = this.pNonZero;
+    this.buf[this.pos] = this.pOld;
   }
 }
 

@@ -1,4 +1,5 @@
 import { taIsZero } from './ta-util';
+import { Indicator } from './indicator';
 
 const isZero = taIsZero; // local alias: keeps the hot path free of module-binding getters
 
@@ -6,7 +7,7 @@ const isZero = taIsZero; // local alias: keeps the hot path free of module-bindi
  * TA-Lib RSI (unstable period 0, default compatibility): the first n changes are averaged, then Wilder
  * smoothing avg = (avg * (n-1) + x) / n. First value at index n. 0 when avgGain + avgLoss is ~0.
  */
-export class Rsi {
+export class Rsi extends Indicator {
   readonly period: number;
   private count = 0;
   private prevValue = NaN;
@@ -16,36 +17,26 @@ export class Rsi {
   private pPrevValue = NaN;
   private pGain = 0;
   private pLoss = 0;
-  value = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
   }
 
   update(x: number, replace: boolean): number {
-    if (replace) {
-      this.count = this.pCount;
-      this.prevValue = this.pPrevValue;
-      this.gain = this.pGain;
-      this.loss = this.pLoss;
-    } else {
-      this.pCount = this.count;
-      this.pPrevValue = this.prevValue;
-      this.pGain = this.gain;
-      this.pLoss = this.loss;
-    }
+    this.begin(replace);
     const n = this.period;
     const i = this.count++;
     if (i === 0) {
       this.prevValue = x;
-      return (this.value = NaN);
+      return (this.result = NaN);
     }
     const d = x - this.prevValue;
     this.prevValue = x;
     if (i < n) {
       if (d < 0) this.loss -= d;
       else this.gain += d;
-      return (this.value = NaN);
+      return (this.result = NaN);
     }
     if (i === n) {
       if (d < 0) this.loss -= d;
@@ -61,7 +52,21 @@ export class Rsi {
       this.gain /= n;
     }
     const t = this.gain + this.loss;
-    return (this.value = isZero(t) ? 0 : 100 * (this.gain / t));
+    return (this.result = isZero(t) ? 0 : 100 * (this.gain / t));
+  }
+
+  protected override save(): void {
+    this.pCount = this.count;
+    this.pPrevValue = this.prevValue;
+    this.pGain = this.gain;
+    this.pLoss = this.loss;
+  }
+
+  protected override restore(): void {
+    this.count = this.pCount;
+    this.prevValue = this.pPrevValue;
+    this.gain = this.pGain;
+    this.loss = this.pLoss;
   }
 }
 

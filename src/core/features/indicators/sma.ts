@@ -1,9 +1,10 @@
+import { Indicator } from './indicator';
 /**
  * TA-Lib SMA as a streaming kernel. The running total follows TA-Lib's order exactly (add the new value,
  * emit total/n, subtract the value leaving the window), so values are bit-identical to TA_SMA.
  * `update(x, true)` rewrites the newest value (the still-open candle) from the state before it.
  */
-export class RunningWindowSum {
+export class RunningWindowSum extends Indicator {
   readonly period: number;
   private readonly buf: Float64Array;
   private pos = 0;
@@ -12,56 +13,60 @@ export class RunningWindowSum {
   private pPos = 0;
   private pCount = 0;
   private pSum = 0;
-  /** Window total including the newest value (NaN until the window is full). */
-  total = NaN;
 
+  /** `value` is the window total including the newest value (NaN until the window is full). */
   constructor(period: number) {
+    super();
     if (!Number.isInteger(period) || period < 1) throw new Error(`period must be a positive integer, got ${period}`);
     this.period = period;
     this.buf = new Float64Array(period);
   }
 
   update(x: number, replace: boolean): number {
-    if (replace) {
-      this.pos = this.pPos;
-      this.count = this.pCount;
-      this.sum = this.pSum;
-    } else {
-      this.pPos = this.pos;
-      this.pCount = this.count;
-      this.pSum = this.sum;
-    }
+    this.begin(replace);
     const n = this.period;
     const pos = this.pos;
     this.buf[pos] = x; // overwrites the value that left the window one step ago (already subtracted)
     const s = this.sum + x;
     const next = pos + 1 === n ? 0 : pos + 1;
     if (this.count + 1 >= n) {
-      this.total = s;
+      this.result = s;
       this.sum = s - this.buf[next]!;
     } else {
-      this.total = NaN;
+      this.result = NaN;
       this.sum = s;
     }
     this.pos = next;
     this.count++;
-    return this.total;
+    return this.result;
+  }
+
+  protected override save(): void {
+    this.pPos = this.pos;
+    this.pCount = this.count;
+    this.pSum = this.sum;
+  }
+
+  protected override restore(): void {
+    this.pos = this.pPos;
+    this.count = this.pCount;
+    this.sum = this.pSum;
   }
 }
 
-export class Sma {
+/** TA-Lib SMA: the window total over the period (the window rolls back replace-updates itself). */
+export class Sma extends Indicator {
   readonly period: number;
   private readonly win: RunningWindowSum;
-  value = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
     this.win = new RunningWindowSum(period);
   }
 
   update(x: number, replace: boolean): number {
-    this.value = this.win.update(x, replace) / this.period;
-    return this.value;
+    return (this.result = this.win.update(x, replace) / this.period);
   }
 }
 

@@ -1,39 +1,41 @@
 import { RollingExtreme } from './rolling-extreme';
 import { Sma, smaBatch } from './sma';
+import { Indicator } from './indicator';
 
 /**
  * TA-Lib STOCH(fastK, slowK, SMA, slowD, SMA): fast %K = 100 * (close - LL)/(HH - LL) over fastK
  * candles (0 when HH == LL), slow %K = SMA(fast %K), slow %D = SMA(slow %K); both outputs start together
  * at index (fastK - 1) + (slowK - 1) + (slowD - 1).
  */
-export class Stoch {
+/** `value` is slow %K; `d` beside it (the extremes and SMAs roll back replace-updates). */
+export class Stoch extends Indicator {
   private readonly hh: RollingExtreme;
   private readonly ll: RollingExtreme;
   private readonly kSma: Sma;
   private readonly dSma: Sma;
-  k = NaN;
   d = NaN;
 
   constructor(fastK: number, slowK: number, slowD: number) {
+    super();
     this.hh = new RollingExtreme(fastK, 'max');
     this.ll = new RollingExtreme(fastK, 'min');
     this.kSma = new Sma(slowK);
     this.dSma = new Sma(slowD);
   }
 
-  update(high: number, low: number, close: number, replace: boolean): void {
+  update(high: number, low: number, close: number, replace: boolean): number {
     const hh = this.hh.update(high, replace);
     const ll = this.ll.update(low, replace);
-    this.k = this.d = NaN;
-    if (hh !== hh) return;
+    this.result = this.d = NaN;
+    if (hh !== hh) return NaN;
     const diff = (hh - ll) / 100;
     const fastK = diff !== 0 ? (close - ll) / diff : 0;
     const k = this.kSma.update(fastK, replace);
-    if (k !== k) return;
+    if (k !== k) return NaN;
     const d = this.dSma.update(k, replace);
-    if (d !== d) return;
-    this.k = k;
+    if (d !== d) return NaN;
     this.d = d;
+    return (this.result = k);
   }
 }
 

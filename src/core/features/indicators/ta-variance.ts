@@ -1,10 +1,11 @@
 import { TA_EPSILON } from './ta-util';
+import { Indicator } from './indicator';
 
 /**
  * TA-Lib's rolling variance (TA_INT_VAR, used by STDDEV and BBANDS): running totals of x and x^2 in
  * TA-Lib's order, var = E[x^2] - E[x]^2, population. `mean` equals TA_SMA bit for bit.
  */
-export class TaVariance {
+export class TaVariance extends Indicator {
   readonly period: number;
   private readonly buf: Float64Array;
   private pos = 0;
@@ -15,28 +16,19 @@ export class TaVariance {
   private pCount = 0;
   private pT1 = 0;
   private pT2 = 0;
+  /** `value` is the variance; mean and std beside it. */
   mean = NaN;
-  variance = NaN;
   /** TA-Lib STDDEV(period, 1): sqrt(var), 0 when var <= TA_EPSILON. */
   std = NaN;
 
   constructor(period: number) {
+    super();
     this.period = period;
     this.buf = new Float64Array(period);
   }
 
-  update(x: number, replace: boolean): void {
-    if (replace) {
-      this.pos = this.pPos;
-      this.count = this.pCount;
-      this.t1 = this.pT1;
-      this.t2 = this.pT2;
-    } else {
-      this.pPos = this.pos;
-      this.pCount = this.count;
-      this.pT1 = this.t1;
-      this.pT2 = this.t2;
-    }
+  update(x: number, replace: boolean): number {
+    this.begin(replace);
     const n = this.period;
     const pos = this.pos;
     this.buf[pos] = x;
@@ -47,18 +39,33 @@ export class TaVariance {
       const m1 = a / n;
       const m2 = b / n;
       this.mean = m1;
-      this.variance = m2 - m1 * m1;
-      this.std = this.variance < TA_EPSILON ? 0 : Math.sqrt(this.variance);
+      this.result = m2 - m1 * m1;
+      this.std = this.result < TA_EPSILON ? 0 : Math.sqrt(this.result);
       const old = this.buf[next]!;
       this.t1 = a - old;
       this.t2 = b - old * old;
     } else {
-      this.mean = this.variance = this.std = NaN;
+      this.mean = this.result = this.std = NaN;
       this.t1 = a;
       this.t2 = b;
     }
     this.pos = next;
     this.count++;
+    return this.result;
+  }
+
+  protected override save(): void {
+    this.pPos = this.pos;
+    this.pCount = this.count;
+    this.pT1 = this.t1;
+    this.pT2 = this.t2;
+  }
+
+  protected override restore(): void {
+    this.pos = this.pPos;
+    this.count = this.pCount;
+    this.t1 = this.pT1;
+    this.t2 = this.pT2;
   }
 }
 

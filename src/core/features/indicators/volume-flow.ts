@@ -1,9 +1,10 @@
+import { Indicator } from './indicator';
 /**
  * TA-Lib OBV (starts at the first volume), AD (Chaikin accumulation/distribution) and ADOSC(fast, slow)
  * whose EMAs are seeded with the first AD value and use ema = k * ad + (1 - k) * ema. ADOSC starts at
  * index slow - 1.
  */
-export class VolumeFlow {
+export class VolumeFlow extends Indicator {
   private readonly kFast: number;
   private readonly kSlow: number;
   private readonly lookback: number;
@@ -14,39 +15,25 @@ export class VolumeFlow {
   private fast = 0;
   private slow = 0;
   private readonly snap = new Float64Array(6);
-  obv = NaN;
+  /** `value` is OBV; AD and ADOSC beside it. */
   ad = NaN;
   adosc = NaN;
 
   constructor(fast: number, slow: number) {
+    super();
     this.kFast = 2 / (fast + 1);
     this.kSlow = 2 / (slow + 1);
     this.lookback = Math.max(fast, slow) - 1;
   }
 
-  update(high: number, low: number, close: number, volume: number, replace: boolean): void {
-    const s = this.snap;
-    if (replace) {
-      this.count = s[0]!;
-      this.prevClose = s[1]!;
-      this.obvAcc = s[2]!;
-      this.adAcc = s[3]!;
-      this.fast = s[4]!;
-      this.slow = s[5]!;
-    } else {
-      s[0] = this.count;
-      s[1] = this.prevClose;
-      s[2] = this.obvAcc;
-      s[3] = this.adAcc;
-      s[4] = this.fast;
-      s[5] = this.slow;
-    }
+  update(high: number, low: number, close: number, volume: number, replace: boolean): number {
+    this.begin(replace);
     const i = this.count++;
     if (i === 0) this.obvAcc = volume;
     else if (close > this.prevClose) this.obvAcc += volume;
     else if (close < this.prevClose) this.obvAcc -= volume;
     this.prevClose = close;
-    this.obv = this.obvAcc;
+    this.result = this.obvAcc;
     const range = high - low;
     if (range > 0) this.adAcc += ((close - low - (high - close)) / range) * volume;
     this.ad = this.adAcc;
@@ -58,6 +45,27 @@ export class VolumeFlow {
       this.slow = this.kSlow * this.adAcc + (1 - this.kSlow) * this.slow;
     }
     this.adosc = i >= this.lookback ? this.fast - this.slow : NaN;
+    return this.result;
+  }
+
+  protected override save(): void {
+    const s = this.snap;
+    s[0] = this.count;
+    s[1] = this.prevClose;
+    s[2] = this.obvAcc;
+    s[3] = this.adAcc;
+    s[4] = this.fast;
+    s[5] = this.slow;
+  }
+
+  protected override restore(): void {
+    const s = this.snap;
+    this.count = s[0]!;
+    this.prevClose = s[1]!;
+    this.obvAcc = s[2]!;
+    this.adAcc = s[3]!;
+    this.fast = s[4]!;
+    this.slow = s[5]!;
   }
 }
 
