@@ -137,6 +137,11 @@ export interface EngineApi {
   getTrackRecord(symbol: string, timeframe: Timeframe, exchange?: string): Promise<TrackRecord>;
   /** The shipped models' manifest (versions, training data, hold-out metrics), or null when it could not load. */
   getModelManifest(): Promise<unknown>;
+  /**
+   * Round-trip trading cost (fraction, e.g. 0.001 = 0.1%) a predicted move must exceed to become a BUY/SELL
+   * signal, for every stream; recomputes their insights. Rejects a value outside [0, 0.05].
+   */
+  setSignalCost(cost: number): Promise<void>;
   /** Symbols tradable on an exchange (cached; a short built-in list when offline). */
   listSymbols(exchange: string, options?: SubscribeOptions): Promise<string[]>;
 

@@ -1,6 +1,5 @@
 import { oneLine } from '../src/core/util/errors';
 import type { PipelineModels } from '../src/core/insights/pipeline';
-import { skillfulHorizons } from '../src/core/insights/skill';
 import { loadPatternCnnInBrowser } from '../src/core/models/pattern-cnn-browser';
 import { loadPriceEnsembleInBrowser } from '../src/core/models/price-ensemble-browser';
 
@@ -8,17 +7,15 @@ const MODELS_BASE = `${import.meta.env.BASE_URL}models/`;
 
 /** Loads both shipped models in the worker; a model that fails is null with its one-line reason. */
 export async function loadBrowserModels(): Promise<PipelineModels> {
-  const [cnn, price, manifest] = await Promise.allSettled([
+  const [cnn, price] = await Promise.allSettled([
     loadPatternCnnInBrowser({ modelUrl: `${MODELS_BASE}pattern-cnn/model.json` }),
     loadPriceEnsembleInBrowser(`${MODELS_BASE}price-ensemble/`),
-    fetchManifest(),
   ]);
   return {
     cnn: cnn.status === 'fulfilled' ? cnn.value : null,
     cnnError: cnn.status === 'rejected' ? oneLine(cnn.reason) : null,
     price: price.status === 'fulfilled' ? price.value : null,
     priceError: price.status === 'rejected' ? oneLine(price.reason) : null,
-    skillful: manifest.status === 'fulfilled' ? skillfulHorizons(manifest.value) : null,
   };
 }
 

@@ -10,6 +10,8 @@ const prediction = (ret: number, lower: number, upper: number, confidence = 0.6)
   confidence,
   std: 0,
   models: { xgboost: 0, hist_gbdt: 0, random_forest: 0 },
+  skill: true,
+  abstain_reason: null,
 });
 
 describe('TrackRecorder', () => {
