@@ -90,6 +90,10 @@ export interface TrackRecordHorizon {
   ic: number | null;
   /** Share of realised closes inside the 80% interval. */
   coverage: number | null;
+  /** Scored predictions that claimed skill (hit rate, IC and calibration are over these). */
+  claimed: number;
+  /** Calibration error of the claimed confidences (null under 20 claimed). */
+  calibrationError: number | null;
 }
 
 export interface TrackRecord {
