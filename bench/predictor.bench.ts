@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toColumns } from '../src/core/candles/candle';
+import { inferTimeframe } from '../src/core/candles/timeframe';
 import { modelFeatureMatrix } from '../src/core/features';
 import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../src/core/models/price-ensemble-node';
 import { parseCandlesCsv } from '../src/feeds/csv';
@@ -37,22 +38,25 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const cols = toColumns(candles);
   const matrix = modelFeatureMatrix(cols);
   const f = matrix.names.length;
-  const rows: number[] = [];
-  for (let r = 2000; r < matrix.rows && rows.length < 600; r += 13) rows.push(r);
+  const timeframe = inferTimeframe(cols.time) ?? '1h';
+  const stream = ensemble.stream(timeframe);
   const latencies: number[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const s = performance.now();
-    await ensemble.predict(matrix.values.subarray(r * f, (r + 1) * f), { close: cols.close[r]! });
-    if (i >= 50) latencies.push(performance.now() - s); // first calls warm up the wasm heap
+  for (let r = 0; r < Math.min(matrix.rows, 2600); r++) {
+    const row = matrix.values.subarray(r * f, (r + 1) * f);
+    if (r >= 2000) {
+      const s = performance.now();
+      await stream.predict(row, cols.close[r]!);
+      if (r >= 2050) latencies.push(performance.now() - s); // first calls warm up the wasm heap
+    }
+    stream.closed(row, cols.close[r]!);
   }
   latencies.sort((a, b) => a - b);
   const b0 = performance.now();
-  await ensemble.predictBatch(matrix.values, matrix.rows, cols.close);
+  await ensemble.predictSeries(matrix.values, matrix.rows, cols.close, timeframe);
   const batchMs = performance.now() - b0;
   log(`predictor: load ${loadMs.toFixed(0)} ms (12 ONNX models, ${ensemble.backend}, version ${ensemble.version})`);
   log(
-    `predictor: one candle, all 12 models: p50 ${quantile(latencies, 0.5).toFixed(3)} ms, p95 ${quantile(latencies, 0.95).toFixed(3)} ms (${latencies.length} candles)`,
+    `predictor: one streamed candle (12 models, OOD score, adaptive calibration): p50 ${quantile(latencies, 0.5).toFixed(3)} ms, p95 ${quantile(latencies, 0.95).toFixed(3)} ms (${latencies.length} candles)`,
   );
   log(
     `predictor: batch ${matrix.rows} rows in ${batchMs.toFixed(0)} ms = ${Math.round(matrix.rows / (batchMs / 1000))} rows/s`,

@@ -91,6 +91,10 @@ export interface TrackRecordHorizon {
   ic: number | null;
   /** Share of realised closes inside the 80% interval. */
   coverage: number | null;
+  /** Scored predictions that claimed skill (hit rate, IC and calibration are over these). */
+  claimed: number;
+  /** Calibration error of the claimed confidences (null under 20 claimed). */
+  calibrationError: number | null;
 }
 
 export interface TrackRecord {
@@ -151,6 +155,11 @@ export interface EngineApi {
   getTrackRecord(symbol: string, timeframe: Timeframe, exchange?: string): Promise<TrackRecord>;
   /** The shipped models' manifest (versions, training data, hold-out metrics), or null when it could not load. */
   getModelManifest(): Promise<unknown>;
+  /**
+   * Round-trip trading cost (fraction, e.g. 0.001 = 0.1%) a predicted move must exceed to become a BUY/SELL
+   * signal, for every stream; recomputes their insights. Rejects a value outside [0, 0.05].
+   */
+  setSignalCost(cost: number): Promise<void>;
   /** Symbols tradable on an exchange (cached; a short built-in list when offline). */
   listSymbols(exchange: string, options?: SubscribeOptions): Promise<string[]>;
 

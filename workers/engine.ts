@@ -1,6 +1,7 @@
 import type { Candle } from '../src/core/candles/candle';
 import { parseTimeframe, type Timeframe } from '../src/core/candles/timeframe';
 import type { PipelineModels } from '../src/core/insights/pipeline';
+import { DEFAULT_SIGNAL_COST } from '../src/core/insights/signals';
 import type { ScoredPrediction } from '../src/core/insights/track-record';
 import { scoreHorizon } from '../src/core/insights/track-record';
 import {
@@ -269,6 +270,7 @@ export class Engine implements EngineApi {
     const key: StreamKey = { exchange: 'replay', symbol: source.symbol, timeframe: source.timeframe };
     this.streams.get(streamId(key))?.stop();
     const stream = new Stream(key, 'replay', this.models);
+    stream.setSignalCost(this.signalCost);
     stream.state = 'replay';
     this.streams.set(streamId(key), stream);
     const id = this.nextId++;
@@ -316,6 +318,15 @@ export class Engine implements EngineApi {
     return backtestSeries(key, candles, this.models, request, this.storage?.backtests ?? null, onProgress);
   }
 
+  private signalCost = DEFAULT_SIGNAL_COST;
+
+  async setSignalCost(cost: number): Promise<void> {
+    if (!(Number.isFinite(cost) && cost >= 0 && cost <= 0.05))
+      throw new Error(`signal cost must be a fraction between 0 and 0.05, got ${cost}`);
+    this.signalCost = cost;
+    for (const stream of this.streams.values()) stream.setSignalCost(cost);
+  }
+
   private useModels(models: PipelineModels): void {
     this.models = models;
     for (const stream of this.streams.values()) stream.setModels(models);
@@ -340,6 +351,7 @@ export class Engine implements EngineApi {
 
   private async openStream(key: StreamKey, options: SubscribeOptions): Promise<Stream> {
     const stream = new Stream(key, 'simulated', this.models, this.hooks);
+    stream.setSignalCost(this.signalCost);
     this.streams.set(streamId(key), stream);
     if (isExchangeId(key.exchange)) {
       const endpoints = loopbackEndpoints(options);

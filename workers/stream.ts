@@ -64,9 +64,19 @@ export class Stream {
     this.pipeline = new InsightPipeline(key, models);
   }
 
+  /** The signal cost threshold (see EngineApi.setSignalCost); recomputes the current Insight. */
+  setSignalCost(cost: number): void {
+    this.pipeline.cost = cost;
+    this.refresh();
+  }
+
   /** Switches to newly loaded models and recomputes the current Insight, so its model_status is current. */
   setModels(models: PipelineModels): void {
     this.pipeline.setModels(models);
+    this.refresh();
+  }
+
+  private refresh(): void {
     if (this.candles.length === 0) return;
     void this.idle().then(async () => {
       await this.computeInsight(false);
@@ -85,7 +95,9 @@ export class Stream {
   /** Forgets every candle (a replay seeking backwards starts its stream again). */
   reset(models: PipelineModels): void {
     this.candles.clear();
+    const cost = this.pipeline.cost;
     this.pipeline = new InsightPipeline(this.key, models);
+    this.pipeline.cost = cost;
     this.lastClosedTime = Number.NEGATIVE_INFINITY;
     this.latestInsight = null;
     this.queue = [];

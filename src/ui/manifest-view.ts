@@ -13,6 +13,23 @@ export interface HoldOutHorizon {
   calibrationError: number | null;
 }
 
+/** One (timeframe, horizon) row of the price predictor's walk-forward table. */
+export interface WalkForwardRow {
+  timeframe: string;
+  horizon: string;
+  folds: number | null;
+  ic: number | null;
+  icT: number | null;
+  icPositiveShare: number | null;
+  hitRate: number | null;
+  rmseRatio: number | null;
+  coverage: number | null;
+  calibrationError: number | null;
+  reversalIc: number | null;
+  momentumIc: number | null;
+  claimed: boolean | null;
+}
+
 export interface SummaryMetric {
   label: string;
   value: number;
@@ -31,6 +48,45 @@ export interface ModelCard {
   horizons: HoldOutHorizon[];
   /** The same metrics on symbols the models were never trained on (empty when the manifest has none). */
   unseen: HoldOutHorizon[];
+  /** Price predictor: walk-forward metrics per (timeframe, horizon) beside the baselines (empty when absent). */
+  walkForward: WalkForwardRow[];
+}
+
+const TF_ORDER = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d', '1w'];
+
+function walkForwardRows(entry: Json): WalkForwardRow[] {
+  const metrics = isObject(entry['metrics']) ? entry['metrics'] : {};
+  const wf = isObject(metrics['walk_forward']) ? metrics['walk_forward'] : {};
+  const claims = isObject(entry['claims']) ? entry['claims'] : {};
+  const rows: WalkForwardRow[] = [];
+  for (const [timeframe, perH] of Object.entries(wf)) {
+    if (!isObject(perH)) continue;
+    for (const [horizon, cell] of Object.entries(perH)) {
+      if (!isObject(cell)) continue;
+      const m = isObject(cell['model']) ? cell['model'] : {};
+      const rev = isObject(cell['reversal']) ? cell['reversal'] : {};
+      const mom = isObject(cell['momentum']) ? cell['momentum'] : {};
+      const c = isObject(claims[timeframe]) ? (claims[timeframe] as Json)[horizon] : undefined;
+      rows.push({
+        timeframe,
+        horizon,
+        folds: num(m['folds']),
+        ic: num(m['ic']),
+        icT: num(m['ic_t']),
+        icPositiveShare: num(m['ic_positive_share']),
+        hitRate: num(m['hit_rate']),
+        rmseRatio: num(m['rmse_ratio']),
+        coverage: num(m['coverage_80']),
+        calibrationError: num(m['calibration_error']),
+        reversalIc: num(rev['ic']),
+        momentumIc: num(mom['ic']),
+        claimed: typeof c === 'boolean' ? c : null,
+      });
+    }
+  }
+  return rows.sort(
+    (a, b) => TF_ORDER.indexOf(a.timeframe) - TF_ORDER.indexOf(b.timeframe) || Number(a.horizon) - Number(b.horizon),
+  );
 }
 
 type Json = Record<string, unknown>;
@@ -90,6 +146,7 @@ function card(key: string, entry: Json): ModelCard {
     summary: summary(metrics),
     horizons: horizonRows(metrics),
     unseen: horizonRows(metrics, 'unseen_symbols'),
+    walkForward: walkForwardRows(entry),
   };
 }
 

@@ -1,12 +1,13 @@
 /**
- * Exports the model feature matrix and the targets (log return over h candles) of the candle files named in a
- * training config, for train.py. The features come from the TypeScript engine itself (modelFeatureMatrix), so
- * training and serving cannot drift.
+ * Exports the price inputs and the targets (log return over h candles) of the candle files named in a
+ * training config, for train.py. The inputs come from the TypeScript engine itself (modelFeatureMatrix, then
+ * priceInputMatrix of src/core/models/price-inputs.ts), so training and serving cannot drift.
  *
  *   tsx training/ensemble/export-features.ts --config training/ensemble/config.json --out training/.work/ensemble/data
  *
- * Writes meta.json, features.f32 (rows x features, NaN = missing), targets.f64 (rows x horizons, NaN when
- * t + h is past the end of the file or the h candles cross a gap), time.f64 and close.f64.
+ * Writes meta.json, features.f32 (rows x price inputs, NaN = missing), targets.f64 (rows x horizons, NaN when
+ * t + h is past the end of the file or the h candles cross a gap), time.f64, close.f64 and sigma.f64 (the
+ * per-candle volatility that scales targets and intervals).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,13 +16,19 @@ import { parseArgs } from 'node:util';
 import { toColumns } from '../../src/core/candles/candle';
 import { parseTimeframe, timeframeMs } from '../../src/core/candles/timeframe';
 import { modelFeatureMatrix } from '../../src/core/features';
-import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../../src/core/features/registry';
+import {
+  PRICE_INPUT_NAMES,
+  priceInputMatrix,
+  priceInputSchemaHash,
+  sigmaColumn,
+} from '../../src/core/models/price-inputs';
 import { parseCandlesCsv } from '../../src/feeds/csv';
 import { horizonTargets, parseCandleFileName } from './targets';
 
 export interface ConfigFile {
   file: string;
-  era: string;
+  /** "train": used by the walk-forward folds and the shipped fit; "foreign": evaluated only, never trained. */
+  role?: 'train' | 'foreign';
   max_rows?: number;
 }
 export interface TrainingConfig {
@@ -56,11 +63,12 @@ export function exportFeatures(
   log: (line: string) => void = console.log,
 ): number {
   mkdirSync(out, { recursive: true });
-  const names = MODEL_FEATURE_NAMES;
+  const names = PRICE_INPUT_NAMES;
   const featureChunks: Float32Array[] = [];
   const targetChunks: Float64Array[] = [];
   const timeChunks: Float64Array[] = [];
   const closeChunks: Float64Array[] = [];
+  const sigmaChunks: Float64Array[] = [];
   const files: Record<string, unknown>[] = [];
   let offset = 0;
   const t0 = performance.now();
@@ -68,23 +76,22 @@ export function exportFeatures(
     const path = join(dataDir, spec.file);
     let candles = parseCandlesCsv(readFileSync(path, 'utf8'), { source: path });
     if (spec.max_rows !== undefined) candles = candles.slice(0, spec.max_rows);
-    const { symbol, timeframe } = parseCandleFileName(spec.file);
+    const { exchange, symbol, timeframe } = parseCandleFileName(spec.file);
     const tfMs = timeframeMs(parseTimeframe(timeframe));
     const cols = toColumns(candles);
     const matrix = modelFeatureMatrix(cols);
-    if (matrix.names.length !== names.length || matrix.names.some((n, i) => n !== names[i])) {
-      throw new Error('modelFeatureMatrix names differ from MODEL_FEATURE_NAMES');
-    }
-    featureChunks.push(Float32Array.from(matrix.values));
+    featureChunks.push(priceInputMatrix(matrix.values, matrix.rows, tfMs / 60_000));
+    sigmaChunks.push(sigmaColumn(matrix.values, matrix.rows));
     targetChunks.push(horizonTargets(cols.time, cols.close, tfMs, config.horizons));
     timeChunks.push(cols.time);
     closeChunks.push(cols.close);
     files.push({
       file: spec.file,
+      exchange,
       symbol,
       timeframe,
       timeframe_ms: tfMs,
-      era: spec.era,
+      role: spec.role ?? 'train',
       offset,
       rows: matrix.rows,
       first: new Date(cols.time[0]!).toISOString(),
@@ -102,10 +109,11 @@ export function exportFeatures(
   writeAtomic('targets.f64', concatBytes(targetChunks));
   writeAtomic('time.f64', concatBytes(timeChunks));
   writeAtomic('close.f64', concatBytes(closeChunks));
+  writeAtomic('sigma.f64', concatBytes(sigmaChunks));
   const meta = {
     rows: offset,
     feature_names: names,
-    schema_hash: featureSchemaHash(),
+    schema_hash: priceInputSchemaHash(),
     horizons: config.horizons,
     files,
   };

@@ -41,7 +41,12 @@ export function manifestEntry(
     feature_schema_hash: report['feature_schema_hash'],
     feature_names: report['feature_names'],
     horizons: report['horizons'],
-    target: 'log return over h candles, ln(close[t+h] / close[t])',
+    target:
+      'z = ln(close[t+h] / close[t]) / (sigma_t sqrt(h)) per member; served return = shrink[timeframe][h] * z * sigma_t sqrt(h), or 0 when abstaining',
+    claims: report['claims'],
+    shrink: report['shrink'],
+    ood: report['ood'],
+    folds: report['folds'],
     member_weights: report['weights'],
     members: {
       xgboost: 'XGBoost 1.7 gradient-boosted trees (python3-xgboost)',
@@ -52,13 +57,20 @@ export function manifestEntry(
     split_note: report['split_note'],
     metrics: report['metrics'],
     metric_definitions: {
-      ic: 'Spearman rank correlation of predicted vs realized log return, pooled over held-out rows',
-      ic_se: 'rough standard error of ic, 1 / sqrt(rows / h) (targets of neighbouring rows overlap)',
+      walk_forward:
+        'per timeframe and horizon: model, reversal -ln(c_t/c_{t-5}), momentum ln(c_t/c_{t-h}) and zero-return baselines; each metric is the mean over folds with >= claim.min_fold_rows rows',
+      ic: 'Spearman rank correlation of the predicted vs realized log return within a fold',
+      ic_t: 'mean IC / (standard deviation of the fold ICs / sqrt(folds))',
+      ic_positive_share: 'share of folds with IC > 0',
       hit_rate: 'fraction of rows whose predicted direction is right (an unchanged close counts as wrong)',
-      mae_ratio_vs_random_walk:
-        'MAE of the predicted close / MAE of the random walk (close_t), both relative to close_t',
-      coverage_80: 'fraction of realized closes inside the 80% interval',
+      rmse_ratio: 'RMSE of the shrunk predicted log return / RMSE of the random walk (0)',
+      mae_ratio: 'MAE of the predicted close / MAE of the random walk (close_t), both relative to close_t',
+      coverage_80: 'fraction of realized closes inside the 80% interval (static calibration, no adaptation)',
       calibration_error: 'expected calibration error of conf_h over 10 equal-count bins',
+      foreign:
+        'files never trained on (other venues, FX), scored with the shipped fit and static calibration (train.py)',
+      foreign_adaptive:
+        'the same files through the shipped runtime (adaptive calibration, claims, OOD) exactly as candlecast predict serves them (evaluate.ts)',
     },
     backends_checked: checks.map(
       (c) =>

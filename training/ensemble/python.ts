@@ -43,14 +43,14 @@ export function runTrainPy(a: TrainArgs): string {
     '--work',
     a.work,
     '--threads',
-    String(a.threads ?? 2),
+    String(a.threads ?? 1),
   ];
   if (a.shuffleTargets) args.push('--shuffle-targets');
   if (a.injectTarget) args.push('--inject-target');
   const r = spawnSync('nice', args, {
     encoding: 'utf8',
     stdio: a.inherit ? 'inherit' : 'pipe',
-    env: { ...process.env, OMP_NUM_THREADS: String(a.threads ?? 2), PYTHONHASHSEED: '0' },
+    env: { ...process.env, OMP_NUM_THREADS: String(a.threads ?? 1), PYTHONHASHSEED: '0' },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.error) throw r.error;

@@ -3,7 +3,8 @@
  *   1. export features and targets with the TypeScript engine (export-features.ts)
  *   2. train xgboost / hist_gbdt / random_forest per horizon with Debian's Python (train.py), convert to ONNX
  *   3. load the ONNX models with onnxruntime-web (wasm) and check parity with the Python models (<= 1e-5)
- *   4. write the manifest entry models.price_ensemble (public/models/manifest.json)
+ *   4. score the foreign files through the shipped runtime (evaluate.ts) and write the manifest entry
+ *      models.price_ensemble (public/models/manifest.json)
  *
  *   tsx training/ensemble/run.ts [--config C] [--out DIR] [--work DIR] [--manifest FILE | --no-manifest]
  *                                [--skip-export] [--skip-train (only re-check parity and rewrite the manifest)]
@@ -16,6 +17,7 @@ import { loadPriceEnsembleFromDir } from '../../src/core/models/price-ensemble-n
 import { defaultCandlesDir, exportFeatures, type TrainingConfig } from './export-features';
 import { manifestEntry, modelsDirName, parityCheck, updateManifest } from './manifest';
 import { checkParity } from './parity';
+import { evaluateFiles, foreignFiles } from './evaluate';
 import { ENSEMBLE_DIR, pythonProblem, runTrainPy } from './python';
 
 export const PARITY_TOLERANCE = 1e-5;
@@ -31,7 +33,7 @@ const { values } = parseArgs({
     'skip-export': { type: 'boolean', default: false },
     'skip-train': { type: 'boolean', default: false },
     data: { type: 'string' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1' },
   },
 });
 
@@ -68,6 +70,16 @@ if (!(parity.worst <= PARITY_TOLERANCE)) {
 if (!values['no-manifest']) {
   const reportPath = join(values.work, 'report.json');
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Record<string, unknown>;
+  // the foreign files through the shipped runtime (adaptive calibration included), as the acceptance scores them
+  const foreign = await evaluateFiles(values.out, foreignFiles(config, values.data ?? defaultCandlesDir()));
+  (report['metrics'] as Record<string, unknown>)['foreign_adaptive'] = foreign;
+  for (const [file, perH] of Object.entries(foreign)) {
+    for (const [h, m] of Object.entries(perH))
+      console.log(
+        `[foreign] ${file} h=${h}: rows ${m.rows} coverage ${m.coverage_80.toFixed(3)} claimed ${m.claimed_share.toFixed(2)} ic ${m.claimed_ic?.toFixed(4) ?? '—'} cal ${m.claimed_calibration_error?.toFixed(3) ?? '—'} rmse ${m.claimed_rmse_ratio?.toFixed(4) ?? '—'} reversal ${m.reversal_ic?.toFixed(4) ?? '—'} ood ${m.ood_rate.toFixed(3)}`,
+      );
+  }
+  writeFileSync(reportPath, JSON.stringify(report, null, 1));
   if (!values['skip-train']) {
     // wall time of the whole pipeline (export + training + conversion + parity), kept for later --skip-train runs
     report['train_seconds'] = Math.round((performance.now() - t0) / 100) / 10;

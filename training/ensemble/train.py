@@ -1,9 +1,20 @@
 #!/usr/bin/python3
-"""Trains the price ensemble (xgboost 0.4, hist_gbdt 0.4, random_forest 0.2) for horizons 1, 5, 15, 60.
+"""Trains the price ensemble (xgboost 0.4, hist_gbdt 0.4, random_forest 0.2) for horizons 1, 5, 15, 60 and
+judges it walk-forward beside three baselines.
 
-Input: a feature export of export-features.ts. Output (--out): 12 ONNX TreeEnsembleRegressor models and
-price-ensemble.json (features, schema hash, weights, calibration, intervals, hold-out metrics); native models
-and reference rows for the parity test go to --work. Run through `npm run train:ensemble`.
+Input: an export of export-features.ts (price inputs of src/core/models/price-inputs.ts, targets, sigma).
+Each member predicts the volatility-scaled return z = ln(close[t+h]/close[t]) / (sigma_t sqrt(h)), the same
+model for every timeframe (log2 of the timeframe in minutes is an input). Steps:
+  1. walk-forward: `folds` time blocks; per fold the three members are fitted on the other blocks (purge and
+     embargo around the test block, left-out symbols and foreign files never trained) and predict the block;
+  2. per (timeframe, horizon) metrics of the model and of the zero-return, reversal -ln(c_t/c_{t-5}) and
+     momentum ln(c_t/c_{t-h}) baselines, all cross-fitted (metrics.py); claims where IC > 0 in >= 80% of folds
+     and the mean IC is not below reversal's;
+  3. shrink k per (timeframe, horizon) = least-squares slope of realized on out-of-fold predicted z (clipped
+     to [0, 1.5]), confidence curve and interval quantiles from the out-of-fold predictions;
+  4. the shipped fit on all trainable rows (strided), ONNX export, OOD reference sample and threshold;
+  5. the foreign files (other venues, FX; never trained) scored with the shipped models.
+Run through `npm run train:ensemble`.
 """
 
 from __future__ import annotations
@@ -20,35 +31,46 @@ import onnx
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import onnx_convert  # noqa: E402
-from calibration import direction_hit, fit_confidence, fit_interval  # noqa: E402
-from dataset import load_dataset, scale_column, time_split, usable_rows  # noqa: E402
+from calibration import fit_interval  # noqa: E402
+from dataset import load_dataset, past_log_return, usable_rows, walk_forward_folds  # noqa: E402
 from members import MEMBERS, WEIGHTS, fit_hist_gbdt, fit_random_forest, fit_xgboost  # noqa: E402
-from metrics import horizon_metrics  # noqa: E402
+from metrics import crossfit_fold_metrics, fit_calibration, fit_stack, score, spearman, summarize  # noqa: E402
+from ood import fit_ood, ood_scores  # noqa: E402
+
+OPTIONAL_INPUTS = ["vol_rank_500", "sma200_z"]
 
 
 def log(msg: str) -> None:
     print(f"[train {time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def subsample(idx: np.ndarray, cap: int) -> np.ndarray:
+def strided(idx: np.ndarray, cap: int) -> np.ndarray:
     """Every k-th row (time order kept) so at most `cap` rows remain."""
     if len(idx) <= cap:
         return idx
-    step = int(np.ceil(len(idx) / cap))
-    return idx[::step]
+    return idx[:: int(np.ceil(len(idx) / cap))]
 
 
-def sample_weights(scale: np.ndarray, tr: np.ndarray, va: np.ndarray, config: dict):
-    """`inverse_variance`: weight 1/scale^2 (clipped at its 1st/99th training percentiles, mean 1), so the
-    squared-error loss is that of volatility-standardized residuals and calm periods count as much as wild ones.
-    The models still predict the log return. `none`: unweighted."""
-    if config.get("weighting", "none") == "none":
-        return None, None
-    w = 1.0 / np.square(scale)
-    lo, hi = np.quantile(w[tr], [0.01, 0.99])
-    w = np.clip(w, lo, hi)
-    w = w / w[tr].mean()
-    return w[tr], w[va]
+def fit_members(X, z, rows, config, seed, threads):
+    Xt, zt = X[rows], z[rows]
+    # no early stopping (fixed sizes, min_* = n): the small tail slice only satisfies the fit functions' API
+    tail = rows[-min(2000, len(rows)):]
+    return {
+        "xgboost": fit_xgboost(Xt, zt, X[tail], z[tail], config["xgboost"], seed, threads),
+        "hist_gbdt": fit_hist_gbdt(Xt, zt, X[tail], z[tail], config["hist_gbdt"], seed),
+        "random_forest": fit_random_forest(Xt, zt, config["random_forest"], seed, threads),
+    }
+
+
+def ensemble_predict(fitted, X):
+    return sum(WEIGHTS[m] * fitted[m].predict(X) for m in MEMBERS)
+
+
+def predict_rows(fitted, X, rows, chunk=200_000):
+    out = np.empty(len(rows))
+    for s in range(0, len(rows), chunk):
+        out[s:s + chunk] = ensemble_predict(fitted, X[rows[s:s + chunk]])
+    return out
 
 
 def model_file(member: str, h: int) -> str:
@@ -62,7 +84,7 @@ def main() -> None:
     ap.add_argument("--out", required=True, help="artifact folder (ONNX + price-ensemble.json)")
     ap.add_argument("--work", required=True, help="folder for native models and parity rows")
     ap.add_argument("--shuffle-targets", action="store_true", help="leakage control: permute training targets")
-    ap.add_argument("--inject-target", action="store_true", help="positive control: add the target as a feature")
+    ap.add_argument("--inject-target", action="store_true", help="positive control: add the target as an input")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
@@ -73,101 +95,175 @@ def main() -> None:
     rng = np.random.default_rng(seed)
     ds = load_dataset(args.data)
     names = ds.feature_names
-    for key in ("feature", "fallback_feature"):
-        if config["scale"][key] not in names:
-            raise SystemExit(f"scale feature {config['scale'][key]!r} is not a model feature")
-    scale = scale_column(ds, config)
-    split = time_split(ds, config)
-    usable = usable_rows(ds, config)
-    log(f"rows={len(ds.time)} features={len(names)} usable={usable.sum()} "
-        f"train={np.sum(split.train & usable)} val={np.sum(split.val & usable)} "
-        f"test={np.sum(split.test & usable)} unseen={np.sum(split.unseen & usable)}")
+    files = ds.meta["files"]
+    usable = usable_rows(ds, OPTIONAL_INPUTS)
+    foreign = ds.file_flag(lambda f: f.get("role") == "foreign")
+    unseen = ds.file_flag(lambda f: f["symbol"] in set(config["unseen_symbols"]))
+    evaluable = usable & ~foreign
+    trainable = evaluable & ~unseen
+    tf = ds.tf_name()
+    tfs = [t for t in ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d") if np.any(evaluable & (tf == t))]
+    folds = walk_forward_folds(ds, config, evaluable, trainable)
+    n_folds = len(folds)
+    fold_id = np.full(len(ds.time), -1, dtype=np.int32)
+    for f in folds:
+        fold_id[f.test] = f.index
+    log(f"rows={len(ds.time)} inputs={len(names)} usable={usable.sum()} trainable={trainable.sum()} "
+        f"foreign={np.sum(foreign & usable)} timeframes={tfs} folds={n_folds}")
+    for f in folds:
+        log(f"fold {f.index}: {time.strftime('%Y-%m-%d', time.gmtime(f.start / 1000))} .. "
+            f"{time.strftime('%Y-%m-%d', time.gmtime(f.end / 1000))} test={f.test.sum()} train={f.train.sum()}")
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
 
-    horizons_out: dict[str, dict] = {}
-    metrics_test: dict[str, dict] = {}
-    metrics_unseen: dict[str, dict] = {}
-    metrics_val: dict[str, dict] = {}
-    timings: dict[str, float] = {}
-    parity_rows = np.sort(rng.choice(np.flatnonzero(split.test & usable), size=min(256, int(np.sum(split.test & usable))), replace=False))
-    # also a few warm-up rows with many NaN, so missing-value routing is exercised
-    warm = np.flatnonzero(~usable & np.isfinite(ds.X[:, 0]))[:32]
+    X = ds.X
+    r5 = past_log_return(ds, 5)
+    min_rows = int(config["claim"]["min_fold_rows"])
+    horizons_out: dict = {}
+    walk_forward: dict = {t: {} for t in tfs}
+    fold_detail: dict = {t: {} for t in tfs}
+    shrink: dict = {t: {} for t in tfs}
+    reversal_weight: dict = {t: {} for t in tfs}
+    r5z = ds.X[:, names.index("r5_z")].astype(np.float64)
+    claims: dict = {t: {} for t in tfs}
+    foreign_report: dict = {}
+    timings: dict = {}
+    fitted_final: dict = {}
+    parity_pred: dict = {}
+    foreign_idx = np.flatnonzero(foreign & usable)
+    parity_rows = np.sort(rng.choice(foreign_idx, size=min(256, len(foreign_idx)), replace=False)) if len(foreign_idx) else np.flatnonzero(evaluable)[:256]
+    warm = np.flatnonzero(~usable & np.isfinite(ds.X[:, 1]))[:32]
     parity_rows = np.concatenate([parity_rows, warm])
-    parity_pred: dict[str, list[float]] = {}
+    if args.inject_target:
+        X = np.concatenate([ds.X, np.zeros((len(ds.time), 1), dtype=np.float32)], axis=1)
 
     for hi, h in enumerate(ds.horizons):
-        y_all = ds.Y[:, hi]
-        ok = usable & np.isfinite(y_all)
-        tr = subsample(np.flatnonzero(split.train & ok), int(config["max_train_rows"]))
-        va = subsample(np.flatnonzero(split.val & ok), int(config["max_val_rows"]))
-        te = np.flatnonzero(split.test & ok)
-        un = np.flatnonzero(split.unseen & ok)
-        X = ds.X
-        if args.inject_target:
-            X = np.concatenate([ds.X, y_all.astype(np.float32)[:, None]], axis=1)
-        y_tr = y_all[tr].copy()
-        lo_w, hi_w = np.quantile(y_tr, [config["winsorize"], 1 - config["winsorize"]])
-        y_tr = np.clip(y_tr, lo_w, hi_w)
-        if args.shuffle_targets:
-            y_tr = rng.permutation(y_tr)
-        y_va = np.clip(y_all[va], lo_w, hi_w)
-        fitted = {}
         t0 = time.time()
-        w_tr, w_va = sample_weights(scale, tr, va, config)
-        fitted["xgboost"] = fit_xgboost(X[tr], y_tr, X[va], y_va, config["xgboost"], seed, args.threads, w_tr, w_va)
+        y = ds.Y[:, hi]
+        vol_h = ds.sigma * np.sqrt(h)
+        z = y / vol_h
+        ok = np.isfinite(z)
+        lo_w, hi_w = np.quantile(z[trainable & ok], [config["winsorize"], 1 - config["winsorize"]])
+        z_fit = np.clip(z, lo_w, hi_w)
+        if args.shuffle_targets:
+            z_fit = z_fit.copy()
+            idx = np.flatnonzero(trainable & ok)
+            z_fit[idx] = rng.permutation(z_fit[idx])
+        if args.inject_target:
+            X[:, -1] = np.where(ok, z, np.nan).astype(np.float32)
+        oof = np.full(len(ds.time), np.nan)
+        for f in folds:
+            log(f"h={h} fold {f.index}")
+            tr = strided(np.flatnonzero(f.train & ok), int(config["fold_train_rows"]))
+            te = strided(np.flatnonzero(f.test & ok), int(config["fold_eval_rows"]))
+            tf0 = time.time()
+            fitted = fit_members(X, z_fit, tr, config, seed, args.threads)
+            tf1 = time.time()
+            oof[te] = predict_rows(fitted, X, te)
+            log(f"h={h} fold {f.index}: fit {tf1 - tf0:.0f}s predict {time.time() - tf1:.0f}s")
         t1 = time.time()
-        fitted["hist_gbdt"] = fit_hist_gbdt(X[tr], y_tr, X[va], y_va, config["hist_gbdt"], seed, w_tr, w_va)
-        t2 = time.time()
-        fitted["random_forest"] = fit_random_forest(X[tr], y_tr, config["random_forest"], seed, args.threads, w_tr)
-        t3 = time.time()
-        timings[str(h)] = round(t3 - t0, 1)
-        log(f"h={h}: train rows={len(tr)} xgboost {t1 - t0:.0f}s hist_gbdt {t2 - t1:.0f}s random_forest {t3 - t2:.0f}s")
-
-        def ensemble(rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-            per = {m: fitted[m].predict(X[rows]) for m in MEMBERS}
-            return sum(WEIGHTS[m] * per[m] for m in MEMBERS), per
-
-        vol = lambda rows: scale[rows] * np.sqrt(h)  # noqa: E731
-        r_va, per_va = ensemble(va)
-        cal = {
-            "confidence": fit_confidence(np.abs(r_va) / vol(va), direction_hit(r_va, y_all[va])),
-            "interval": fit_interval((y_all[va] - r_va) / vol(va)),
+        ev = np.flatnonzero(evaluable & ok & np.isfinite(oof))
+        fid = fold_id[ev]
+        groups = {t: tf[ev] == t for t in tfs}
+        # the served forecast stacks the ensemble with the reversal input (r5_z as the runtime sees it)
+        rev_in = np.where(np.isfinite(r5z), -r5z * np.sqrt(5.0 / h), 0.0)
+        stack = np.stack([oof[ev], rev_in[ev]], axis=1)
+        signals = {
+            "model": (stack, True, False),
+            "reversal": (-r5[ev] / vol_h[ev], True, False),
+            "momentum": (past_log_return(ds, h)[ev] / vol_h[ev], True, False),
+            "zero": (np.zeros(len(ev)), False, True),
         }
-        metrics_val[str(h)] = horizon_metrics(r_va, y_all[va], vol(va), cal, per_va, h)
-        r_te, per_te = ensemble(te)
-        metrics_test[str(h)] = horizon_metrics(r_te, y_all[te], vol(te), cal, per_te, h)
-        if len(un):
-            r_un, per_un = ensemble(un)
-            metrics_unseen[str(h)] = horizon_metrics(r_un, y_all[un], vol(un), cal, per_un, h)
-        log(f"h={h}: test {json.dumps({k: v for k, v in metrics_test[str(h)].items() if k != 'ic_members'})}")
-        if str(h) in metrics_unseen:
-            log(f"h={h}: unseen {json.dumps({k: v for k, v in metrics_unseen[str(h)].items() if k != 'ic_members'})}")
+        per = {}
+        for name, (sig, directional, zero) in signals.items():
+            sig = np.where(np.isfinite(sig), sig, 0.0)
+            per[name] = crossfit_fold_metrics(sig, y[ev], vol_h[ev], fid, n_folds, groups, directional, zero)
+        for t in tfs:
+            cell = {name: summarize(per[name][t], min_rows) for name in per}
+            walk_forward[t][str(h)] = cell
+            fold_detail[t][str(h)] = {name: per[name][t] for name in ("model", "reversal")}
+            m, r = cell["model"], cell["reversal"]
+            claim_cfg = config["claim"]
+            claimed = (
+                m.get("folds", 0) >= int(claim_cfg["min_folds"])
+                and m.get("ic") is not None and m["ic"] > 0
+                and m.get("ic_positive_share", 0) >= float(claim_cfg["min_fold_share"])
+                and (r.get("ic") is None or m["ic"] >= r["ic"])
+            )
+            coef = fit_stack(stack[groups[t]], z[ev][groups[t]]) if groups[t].any() else np.zeros(2)
+            k = float(coef[0])
+            claims[t][str(h)] = bool(claimed and np.any(coef > 0))
+            shrink[t][str(h)] = k
+            reversal_weight[t][str(h)] = float(coef[1])
+            log(f"h={h} {t}: model ic={m.get('ic')} share={m.get('ic_positive_share')} rmse={m.get('rmse_ratio')} "
+                f"| reversal ic={r.get('ic')} | shrink={k:.3f} reversal weight={coef[1]:.3f} claim={claims[t][str(h)]}")
 
-        files = {}
-        dtypes = {}
+        # calibration of the shipped numbers from all out-of-fold predictions, shrink applied per timeframe
+        k_row = np.array([shrink[t][str(h)] for t in tf[ev]]) if len(ev) else np.zeros(0)
+        b_row = np.array([reversal_weight[t][str(h)] for t in tf[ev]]) if len(ev) else np.zeros(0)
+        cal = fit_calibration(k_row * oof[ev] + b_row * rev_in[ev], z[ev], 1.0)
+        cal["interval_zero"] = fit_interval(z[ev][:: max(1, len(ev) // 400_000)])
+
+        # shipped fit
+        tr = strided(np.flatnonzero(trainable & ok), int(config["final_train_rows"]))
+        fitted = fit_members(X, z_fit, tr, config, seed, args.threads)
+        fitted_final[h] = fitted
+        t2 = time.time()
+        timings[str(h)] = {"walk_forward_s": round(t1 - t0, 1), "final_fit_s": round(t2 - t1, 1)}
+        log(f"h={h}: walk-forward {t1 - t0:.0f}s, shipped fit {t2 - t1:.0f}s on {len(tr)} rows")
+
+        # foreign files, scored with the shipped fit and the static calibration (the runtime adds adaptation)
+        for i, spec in enumerate(files):
+            if spec.get("role") != "foreign":
+                continue
+            rows = np.flatnonzero((ds.file_index == i) & usable & ok)
+            if len(rows) < 3:
+                continue
+            t = tf[rows[0]]
+            k = shrink.get(t, {}).get(str(h), 0.0)
+            b = reversal_weight.get(t, {}).get(str(h), 0.0)
+            s = predict_rows(fitted, X, rows)
+            comb = k * s + b * rev_in[rows]
+            m = score(comb * vol_h[rows], y[rows], vol_h[rows], cal, True, comb if np.any(comb != 0) else s)
+            m["ic_raw"] = spearman(s, y[rows])
+            m["reversal_ic"] = spearman(-r5[rows][np.isfinite(r5[rows])], y[rows][np.isfinite(r5[rows])])
+            m["claimed"] = bool(claims.get(t, {}).get(str(h), False))
+            foreign_report.setdefault(spec["file"], {})[str(h)] = m
+            log(f"h={h} foreign {spec['file']}: ic={m['ic']:.4f} reversal={m['reversal_ic']:.4f} rmse={m['rmse_ratio']:.4f} cov={m['coverage_80']:.3f}")
+
+        files_out, dtypes = {}, {}
         for m in MEMBERS:
             stem = f"{m}_h{h}"
             ens = fitted[m].to_ensemble(X.shape[1])
             meta = {"member": m, "horizon": str(h), "feature_schema_hash": ds.meta["schema_hash"]}
-            model = onnx_convert.to_onnx(ens, f"candlecast price ensemble: {m}, log return over {h} candles", meta)
+            model = onnx_convert.to_onnx(ens, f"candlecast price ensemble: {m}, z of the log return over {h} candles", meta)
             onnx.save(model, os.path.join(args.out, model_file(m, h)))
             fitted[m].save(args.work, stem)
-            files[m] = model_file(m, h)
+            files_out[m] = model_file(m, h)
             dtypes[m] = onnx_convert.input_dtype(ens)
             parity_pred[stem] = [float(v) for v in fitted[m].predict(X[parity_rows])]
         horizons_out[str(h)] = {
-            "files": files,
+            "files": files_out,
             "input_dtypes": dtypes,
             "trees": {m: len(fitted[m].to_ensemble(X.shape[1]).trees) for m in MEMBERS},
             "winsorize": [float(lo_w), float(hi_w)],
             **cal,
         }
 
-    used_files = [f for i, f in enumerate(ds.meta["files"]) if np.any(split.train & (ds.file_index == i))]
-    unseen_files = [f for i, f in enumerate(ds.meta["files"]) if np.any(split.unseen & (ds.file_index == i))]
+    # OOD reference: a strided sample of the shipped fit's training rows; threshold on evaluable rows
+    ood_rows = strided(np.flatnonzero(trainable), int(config["ood_sample"]))
+    check_rows = strided(np.flatnonzero(evaluable), 60_000)
+    ood = fit_ood(ds.X, names, ood_rows, check_rows, float(config["ood_quantile"]))
+    fs = ood_scores(ood, ds.X[foreign_idx], names) if len(foreign_idx) else np.zeros(0)
+    for i, spec in enumerate(files):
+        if spec.get("role") == "foreign":
+            sel = ds.file_index[foreign_idx] == i
+            foreign_report.setdefault(spec["file"], {})["ood_flag_rate"] = float(np.mean(fs[sel] > ood["threshold"])) if sel.any() else None
+    log(f"ood: threshold {ood['threshold']:.3f}, mean pairwise {ood['mean_pairwise']:.3f}")
+
+    used_files = [f for i, f in enumerate(files) if np.any(trainable & (ds.file_index == i))]
     params = {
-        "schema": 1,
+        "schema": 2,
         "version": config["version"],
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "feature_schema_hash": ds.meta["schema_hash"],
@@ -175,12 +271,13 @@ def main() -> None:
         "horizons": [str(h) for h in ds.horizons],
         "weights": WEIGHTS,
         "input": {"name": onnx_convert.INPUT_NAME, "output": onnx_convert.OUTPUT_NAME},
-        "scale": {
-            **config["scale"],
-            "note": "per-candle volatility: feature if finite and > 0, else fallback_feature; max(., floor); "
-            "vol_h = scale * sqrt(h)",
-        },
-        "optional_prefixes": config["optional_prefixes"],
+        "target": "z = ln(close[t+h]/close[t]) / (sigma_t sqrt(h)); return = (shrink[tf][h] * z_ensemble + "
+        "reversal_weight[tf][h] * (-r5_z sqrt(5/h))) * sigma sqrt(h)",
+        "optional_inputs": OPTIONAL_INPUTS,
+        "shrink": shrink,
+        "reversal_weight": reversal_weight,
+        "claims": claims,
+        "ood": ood,
         "horizon_models": horizons_out,
     }
     with open(os.path.join(args.out, "price-ensemble.json"), "w", encoding="utf8") as fh:
@@ -194,32 +291,33 @@ def main() -> None:
         "weights": WEIGHTS,
         "horizons": params["horizons"],
         "training_data": {
-            "files": [
-                {k: f[k] for k in ("file", "symbol", "timeframe", "first", "last", "era")} for f in used_files
-            ],
-            "unseen_symbol_files": [
-                {k: f[k] for k in ("file", "symbol", "timeframe", "first", "last", "era")} for f in unseen_files
-            ],
-            "eras": config["eras"],
-            "purge_candles": config["purge_candles"],
-            "unseen_symbols": config["unseen_symbols"],
-            "max_train_rows": config["max_train_rows"],
+            "files": [{k: f[k] for k in ("file", "exchange", "symbol", "timeframe", "first", "last")} for f in used_files],
+            "left_out_symbols": config["unseen_symbols"],
+            "foreign_files": [f["file"] for f in files if f.get("role") == "foreign"],
+            "final_train_rows": int(config["final_train_rows"]),
+            "fold_train_rows": int(config["fold_train_rows"]),
         },
         "split_note": (
-            "time-ordered per era: train < val_start, validation [val_start, test_start), test >= test_start, "
-            f"{config['purge_candles']}-candle purge before each boundary; unseen symbols are evaluated on the test "
-            "period only and never used for training or calibration"
+            f"walk-forward: {n_folds} time-ordered blocks with equal evaluable rows across all files; each fold "
+            f"trains on the other blocks (purge {config['purge_candles']} candles before the test block, embargo "
+            f"{config['embargo_candles']} after it), left-out symbols {config['unseen_symbols']} are tested but never "
+            "trained, foreign files are never trained. Shrink, confidence curve and interval of each fold's metrics "
+            "come from the other folds. Fold models have the shipped sizes but fewer rows."
         ),
-        "metrics": {"held_out_period": metrics_test, "unseen_symbols": metrics_unseen, "validation": metrics_val},
+        "folds": [{"index": f.index, "start": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(f.start / 1000)),
+                   "end": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(f.end / 1000)), "test_rows": int(f.test.sum())} for f in folds],
+        "metrics": {"walk_forward": walk_forward, "walk_forward_folds": fold_detail, "foreign": foreign_report},
+        "claims": claims,
+        "shrink": shrink,
+        "reversal_weight": reversal_weight,
+        "ood": {k: ood[k] for k in ("threshold", "quantile", "mean_pairwise", "features")},
         "train_seconds": round(time.time() - t_start, 1),
         "fit_seconds_per_horizon": timings,
         "controls": {"shuffle_targets": args.shuffle_targets, "inject_target": args.inject_target},
     }
     with open(os.path.join(args.work, "report.json"), "w", encoding="utf8") as fh:
         json.dump(report, fh, indent=1)
-    np.asarray(X[parity_rows] if not args.inject_target else X[parity_rows], dtype="<f4").tofile(
-        os.path.join(args.work, "parity_rows.f32")
-    )
+    np.asarray(X[parity_rows], dtype="<f4").tofile(os.path.join(args.work, "parity_rows.f32"))
     with open(os.path.join(args.work, "parity.json"), "w", encoding="utf8") as fh:
         json.dump({"rows": int(len(parity_rows)), "features": int(X.shape[1]), "predictions": parity_pred}, fh)
     log(f"done in {time.time() - t_start:.0f}s -> {args.out}")

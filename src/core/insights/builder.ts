@@ -1,7 +1,7 @@
 import type { Candle } from '../candles/candle';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
-import { buildSignals } from './signals';
-import type { HorizonKey, HorizonPrediction, Insight, ModelStatus, PatternsPart } from './types';
+import { buildSignals, DEFAULT_SIGNAL_COST } from './signals';
+import type { HorizonKey, HorizonPrediction, Insight, ModelStatus, OodStatus, PatternsPart } from './types';
 
 export interface CnnOutput {
   /** Probability per pattern, in PATTERN_NAMES order. */
@@ -19,9 +19,12 @@ export interface InsightInputs {
   rules: Readonly<Record<PatternName, boolean>>;
   cnn: CnnOutput | null;
   predictions: Partial<Record<HorizonKey, HorizonPrediction>> | null;
+  /** Why there are no predictions (model not loaded, warm-up); null when there are. */
+  priceNote?: string | null;
+  ood?: OodStatus | null;
+  /** Round-trip cost a predicted move must exceed to become a signal (default DEFAULT_SIGNAL_COST). */
+  cost?: number;
   rsi14: number | null;
-  /** Horizons with out-of-sample skill (see skill.ts); null when unknown. */
-  skillful?: readonly HorizonKey[] | null;
   modelStatus: ModelStatus;
   computedMs: number;
 }
@@ -58,12 +61,14 @@ export function buildPatterns(rules: Readonly<Record<PatternName, boolean>>, cnn
 }
 
 /**
- * The overall confidence: the mean calibrated direction confidence over the horizons the predictor answered,
- * or null when it is not loaded (nothing calibrated to report).
+ * The overall confidence: the mean calibrated direction confidence over the horizons the predictor claims
+ * (abstained horizons say 0.5 by contract and are left out), or null when none claims.
  */
 export function overallConfidence(predictions: Partial<Record<HorizonKey, HorizonPrediction>> | null): number | null {
   if (!predictions) return null;
-  const values = Object.values(predictions).map((p) => p.confidence);
+  const values = Object.values(predictions)
+    .filter((p) => p.skill)
+    .map((p) => p.confidence);
   return values.length === 0 ? null : values.reduce((s, x) => s + x, 0) / values.length;
 }
 
@@ -83,7 +88,7 @@ export function buildInsight(inputs: InsightInputs): Insight {
     priorTrend,
     rsi14: finiteOrNull(inputs.rsi14),
     predictions: inputs.predictions,
-    skillful: inputs.skillful ?? null,
+    cost: inputs.cost ?? DEFAULT_SIGNAL_COST,
   });
   return {
     symbol: inputs.symbol,
@@ -93,6 +98,8 @@ export function buildInsight(inputs: InsightInputs): Insight {
     current_price: current.close,
     patterns,
     price_predictions: inputs.predictions ?? {},
+    price_note: inputs.predictions ? null : (inputs.priceNote ?? 'price predictor not loaded'),
+    ood: inputs.ood ?? null,
     signals,
     confidence: overallConfidence(inputs.predictions),
     model_status: inputs.modelStatus,

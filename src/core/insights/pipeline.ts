@@ -7,7 +7,8 @@ import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { PatternRuleDetector } from '../patterns/rules';
 import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../patterns/window';
 import { buildInsight, TREND_LOOKBACK, type CnnOutput } from './builder';
-import type { HorizonKey, HorizonPrediction, Insight, ModelStatus } from './types';
+import { DEFAULT_SIGNAL_COST } from './signals';
+import type { HorizonKey, HorizonPrediction, Insight, ModelStatus, OodStatus } from './types';
 
 /** The pattern CNN as the pipeline uses it (src/core/models/pattern-cnn.ts satisfies it). */
 export interface PatternModel {
@@ -17,14 +18,21 @@ export interface PatternModel {
   predict(windows: Float32Array, batch: number): Promise<Float32Array>;
 }
 
+/** One stream's price predictor (src/core/models/price-ensemble.ts `PriceStream` satisfies it). */
+export interface PriceStreamModel {
+  /** A candle closed with these final engine model features (feeds the adaptive calibration, in order). */
+  closed(features: ArrayLike<number>, close: number): void;
+  predict(
+    features: ArrayLike<number>,
+    close: number,
+  ): Promise<{ predictions: Record<HorizonKey, HorizonPrediction>; ood: OodStatus } | { warmup: true; reason: string }>;
+}
+
 /** The price ensemble as the pipeline uses it (src/core/models/price-ensemble.ts satisfies it). */
 export interface PriceModel {
   readonly backend: string;
   readonly version: string;
-  predict(
-    features: ArrayLike<number>,
-    context: { close: number },
-  ): Promise<Record<HorizonKey, HorizonPrediction> | null>;
+  stream(timeframe: string): PriceStreamModel;
 }
 
 /** The models an engine runs with; a model that failed to load is null with the reason beside it. */
@@ -33,8 +41,6 @@ export interface PipelineModels {
   cnnError: string | null;
   price: PriceModel | null;
   priceError: string | null;
-  /** Horizons whose held-out IC shows skill (from the manifest); null when unknown. */
-  skillful?: readonly HorizonKey[] | null;
 }
 
 export function modelStatusOf(models: PipelineModels): ModelStatus {
@@ -74,13 +80,19 @@ export class InsightPipeline {
   private lastTime = Number.NEGATIVE_INFINITY;
   private readonly window = new Float32Array(WINDOW_SIZE);
   private modelInputs: Float64Array | null = null;
+  private price: PriceStreamModel | null;
+  /** Signals need a predicted move above this round-trip cost (fraction, e.g. 0.001 = 0.1%). */
+  cost = DEFAULT_SIGNAL_COST;
 
   constructor(
     readonly key: { exchange: string; symbol: string; timeframe: string },
     private models: PipelineModels,
-  ) {}
+  ) {
+    this.price = models.price?.stream(key.timeframe) ?? null;
+  }
 
   setModels(models: PipelineModels): void {
+    if (models.price !== this.models.price) this.price = models.price?.stream(this.key.timeframe) ?? null;
     this.models = models;
   }
 
@@ -88,6 +100,12 @@ export class InsightPipeline {
   update(candle: Candle): void {
     if (candle.time < this.lastTime) return;
     const replace = candle.time === this.lastTime;
+    const previous = this.recent.toArray().at(-1);
+    if (!replace && this.price && this.featureValues && previous) {
+      // the previous candle is closed: its final features and close feed the adaptive calibration
+      this.modelInputs = this.features.modelInputs(this.modelInputs ?? undefined);
+      this.price.closed(this.modelInputs, previous.close);
+    }
     this.featureValues = this.features.update(candle, replace);
     this.ruleState = this.rules.update(candle, replace);
     this.recent.upsert(candle);
@@ -108,16 +126,18 @@ export class InsightPipeline {
     const recent = this.recent.toArray();
     if (recent.length === 0 || !this.featureValues) return null;
     const started = now();
-    const [cnn, predictions] = await Promise.all([this.runCnn(recent), this.runPrice(recent.at(-1)!)]);
+    const [cnn, price] = await Promise.all([this.runCnn(recent), this.runPrice(recent.at(-1)!)]);
     const rsi = this.featureValues[RSI_14]!;
     return buildInsight({
       ...this.key,
       recent,
       rules: this.ruleState,
       cnn,
-      predictions,
+      predictions: 'predictions' in price ? price.predictions : null,
+      priceNote: 'note' in price ? price.note : null,
+      ood: 'ood' in price ? price.ood : null,
+      cost: this.cost,
       rsi14: Number.isFinite(rsi) ? rsi : null,
-      skillful: this.models.skillful ?? null,
       modelStatus: modelStatusOf(this.models),
       computedMs: now() - started,
     });
@@ -132,10 +152,12 @@ export class InsightPipeline {
     return { probabilities, thresholds: PATTERN_NAMES.map((p) => model.thresholds[p]) };
   }
 
-  private async runPrice(current: Candle): Promise<Partial<Record<HorizonKey, HorizonPrediction>> | null> {
-    const model = this.models.price;
-    if (!model) return null;
+  private async runPrice(
+    current: Candle,
+  ): Promise<{ predictions: Record<HorizonKey, HorizonPrediction>; ood: OodStatus } | { note: string }> {
+    if (!this.price) return { note: `price predictor not loaded: ${this.models.priceError ?? 'unknown reason'}` };
     this.modelInputs = this.features.modelInputs(this.modelInputs ?? undefined);
-    return model.predict(this.modelInputs, { close: current.close });
+    const out = await this.price.predict(this.modelInputs, current.close);
+    return 'warmup' in out ? { note: out.reason } : out;
   }
 }

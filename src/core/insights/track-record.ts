@@ -22,32 +22,66 @@ export interface ScoredPrediction extends PendingPrediction {
 export interface HorizonScore {
   horizon: number;
   scored: number;
+  /** Scored predictions that claimed skill (an abstention has a predicted return of exactly 0). */
+  claimed: number;
+  /** Over claimed predictions. */
   hitRate: number | null;
+  /** Over claimed predictions. */
   ic: number | null;
+  /** Over every scored prediction (abstentions keep an interval). */
   coverage: number | null;
+  /** Expected calibration error of the claimed confidences (10 equal-count bins); null under 20 claimed. */
+  calibrationError: number | null;
+}
+
+/** Expected calibration error over up to 10 equal-count bins of confidence. */
+export function calibrationError(conf: readonly number[], hit: readonly number[]): number {
+  const order = conf.map((_, i) => i).sort((a, b) => conf[a]! - conf[b]!);
+  const bins = Math.min(10, order.length);
+  let total = 0;
+  for (let b = 0; b < bins; b++) {
+    const part = order.slice(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
+    if (part.length === 0) continue;
+    const c = part.reduce((s, i) => s + conf[i]!, 0) / part.length;
+    const h = part.reduce((s, i) => s + hit[i]!, 0) / part.length;
+    total += (part.length / order.length) * Math.abs(c - h);
+  }
+  return total;
 }
 
 /** IC needs a few points to mean anything. */
 const MIN_FOR_IC = 10;
 
-/** Hit rate, IC and 80%-interval coverage of scored predictions of one horizon. */
+/** IC, hit rate and calibration of the claimed predictions, 80%-interval coverage of all, for one horizon. */
 export function scoreHorizon(horizon: number, scored: readonly ScoredPrediction[]): HorizonScore {
   const n = scored.length;
-  if (n === 0) return { horizon, scored: 0, hitRate: null, ic: null, coverage: null };
-  let hits = 0;
+  const empty = { horizon, scored: n, claimed: 0, hitRate: null, ic: null, coverage: null, calibrationError: null };
+  if (n === 0) return empty;
   let covered = 0;
-  for (const p of scored) {
-    if (directionHit(p.predictedReturn, p.realizedReturn)) hits++;
-    if (p.realizedClose >= p.lower && p.realizedClose <= p.upper) covered++;
-  }
-  const ic =
-    n >= MIN_FOR_IC
-      ? spearman(
-          scored.map((p) => p.predictedReturn),
-          scored.map((p) => p.realizedReturn),
-        )
-      : null;
-  return { horizon, scored: n, hitRate: hits / n, ic, coverage: covered / n };
+  for (const p of scored) if (p.realizedClose >= p.lower && p.realizedClose <= p.upper) covered++;
+  const claimed = scored.filter((p) => p.predictedReturn !== 0);
+  const hit = claimed.map((p) => (directionHit(p.predictedReturn, p.realizedReturn) ? 1 : 0));
+  const m = claimed.length;
+  return {
+    ...empty,
+    coverage: covered / n,
+    claimed: m,
+    hitRate: m > 0 ? hit.reduce((s: number, x) => s + x, 0) / m : null,
+    ic:
+      m >= MIN_FOR_IC
+        ? spearman(
+            claimed.map((p) => p.predictedReturn),
+            claimed.map((p) => p.realizedReturn),
+          )
+        : null,
+    calibrationError:
+      m >= 20
+        ? calibrationError(
+            claimed.map((p) => p.confidence),
+            hit,
+          )
+        : null,
+  };
 }
 
 /**

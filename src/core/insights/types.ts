@@ -7,6 +7,12 @@ export type HorizonKey = `${Horizon}`;
 
 export type EnsembleMember = 'xgboost' | 'hist_gbdt' | 'random_forest';
 
+/**
+ * Why a horizon abstains: no proven edge at this (timeframe, horizon), a timeframe the walk-forward never
+ * tested, or an out-of-distribution stream.
+ */
+export type AbstainReason = 'no_edge' | 'untested_timeframe' | 'out_of_distribution';
+
 export interface HorizonPrediction {
   prediction: number;
   return: number;
@@ -15,7 +21,24 @@ export interface HorizonPrediction {
   confidence: number;
   std: number;
   models: Record<EnsembleMember, number>;
+  /** True where the model claims skill for this candle; false = abstention (return 0, confidence 0.5). */
+  skill: boolean;
+  /** Why it abstains (null when it claims). */
+  abstain_reason: AbstainReason | null;
 }
+
+/** The dissimilarity of the current inputs to the training data (SPEC §2). */
+export interface OodStatus {
+  score: number;
+  flag: boolean;
+}
+
+/** Plain words for an abstention reason (the panel and the signal reasons show them). */
+export const ABSTAIN_TEXT: Record<AbstainReason, string> = {
+  no_edge: 'no edge at this horizon (the walk-forward evaluation shows no robust skill)',
+  untested_timeframe: 'no edge at this horizon (this timeframe was never validated)',
+  out_of_distribution: 'no edge at this horizon (the market looks unlike the training data)',
+};
 
 export interface PatternsPart {
   /** CNN probability per pattern above its decision threshold. */
@@ -55,6 +78,10 @@ export interface Insight {
   current_price: number;
   patterns: PatternsPart;
   price_predictions: Partial<Record<HorizonKey, HorizonPrediction>>;
+  /** Why `price_predictions` is empty (model not loaded, warm-up); null when it is filled. */
+  price_note: string | null;
+  /** How far the current features lie from the training data; null when the predictor did not run. */
+  ood: OodStatus | null;
   signals: Signal[];
   confidence: number | null;
   model_status: ModelStatus;

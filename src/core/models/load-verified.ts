@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { PatternModel, PipelineModels, PriceModel } from '../insights/pipeline';
-import { skillfulHorizons } from '../insights/skill';
 import { oneLine } from '../util/errors';
 import {
   readModelManifest,
@@ -47,8 +46,9 @@ export function cnnHandlerFromReader(read: ArtifactReader): tf.io.IOHandler {
 
 /**
  * Loads both shipped models with every artifact checked against the manifest (fail closed): an unreadable or
- * malformed manifest, a missing checksum, a file that differs from its checksum, or a price ensemble without the
- * held-out metrics its skill check needs leaves that model null with the reason, so no signal comes from it.
+ * malformed manifest, a missing checksum or a file that differs from its checksum leaves that model null with the
+ * reason, so no signal comes from it (the price ensemble's claims, which gate its signals, live in its own
+ * checksummed price-ensemble.json).
  */
 export async function loadVerifiedModels(hooks: ModelFileHooks, loaders: ModelLoaders): Promise<VerifiedModels> {
   let manifest: ModelManifest;
@@ -56,24 +56,17 @@ export async function loadVerifiedModels(hooks: ModelFileHooks, loaders: ModelLo
     manifest = await readModelManifest(hooks);
   } catch (err) {
     const reason = oneLine(err);
-    return { cnn: null, cnnError: reason, price: null, priceError: reason, skillful: null, manifest: null };
+    return { cnn: null, cnnError: reason, price: null, priceError: reason, manifest: null };
   }
-  const skillful = skillfulHorizons(manifest);
   const [cnn, price] = await Promise.allSettled([
     (async () => loaders.cnn(cnnHandlerFromReader(verifiedReader(manifest, 'pattern_cnn', hooks))))(),
-    (async () => {
-      if (skillful === null) {
-        throw new Error('models/manifest.json has no held-out metrics for price_ensemble (skill check impossible)');
-      }
-      return loaders.price(verifiedReader(manifest, 'price_ensemble', hooks));
-    })(),
+    (async () => loaders.price(verifiedReader(manifest, 'price_ensemble', hooks)))(),
   ]);
   return {
     cnn: cnn.status === 'fulfilled' ? cnn.value : null,
     cnnError: cnn.status === 'rejected' ? oneLine(cnn.reason) : null,
     price: price.status === 'fulfilled' ? price.value : null,
     priceError: price.status === 'rejected' ? oneLine(price.reason) : null,
-    skillful,
     manifest,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * price-ensemble.json: what training/ensemble/train.py writes beside the 12 ONNX models (feature order, schema
- * hash, member weights, volatility scale, and per horizon the model files, confidence calibration and interval
- * quantiles). `parsePriceEnsembleParams` checks the shape and fails with one clear line.
+ * price-ensemble.json: what training/ensemble/train.py writes beside the 12 ONNX models (input order, schema
+ * hash, member weights, per (timeframe, horizon) shrink and claim, the OOD reference, and per horizon the model
+ * files, confidence calibration and interval quantiles). `parsePriceEnsembleParams` checks the shape and fails with one clear line.
  */
 export const PRICE_HORIZONS = ['1', '5', '15', '60'] as const;
 export type PriceHorizon = (typeof PRICE_HORIZONS)[number];
@@ -30,31 +30,45 @@ export interface HorizonParams {
   files: Record<EnsembleMember, string>;
   input_dtypes: Record<EnsembleMember, ModelInputDtype>;
   trees: Record<EnsembleMember, number>;
+  /** Confidence of a claimed prediction, on |return| / vol_h (fitted on out-of-fold predictions). */
   confidence: ConfidenceCurve;
+  /** Residual quantiles (z units) around a claimed prediction. */
   interval: IntervalQuantiles;
+  /** Quantiles of the realized z itself: the interval around an abstained (zero) prediction. */
+  interval_zero: IntervalQuantiles;
 }
 
-export interface VolatilityScaleParams {
-  /** Per-candle volatility feature (GARCH(1,1) conditional std of the log return). */
-  feature: string;
-  /** Used while `feature` is still warming up (NaN) or not positive. */
-  fallback_feature: string;
-  /** Lower bound of the scale. */
-  floor: number;
+/** FreqAI-style dissimilarity index of the inputs (see price-ood.ts and training/ensemble/ood.py). */
+export interface OodParams {
+  features: readonly string[];
+  center: readonly number[];
+  scale: readonly number[];
+  /** Reference points, standardized, row-major [points x features]. */
+  sample: readonly number[];
+  mean_pairwise: number;
+  threshold: number;
+  quantile: number;
 }
 
 export interface PriceEnsembleParams {
-  schema: 1;
+  schema: 2;
   version: string;
   created: string;
+  /** priceInputSchemaHash() of the inputs the models were trained on. */
   feature_schema_hash: string;
   feature_names: readonly string[];
   horizons: readonly PriceHorizon[];
   weights: Record<EnsembleMember, number>;
   input: { name: string; output: string };
-  scale: VolatilityScaleParams;
-  /** Features allowed to be NaN in a predictable row (those with a long warm-up, e.g. GARCH). */
-  optional_prefixes: readonly string[];
+  /** Inputs allowed to be NaN in a predictable row (long warm-up). */
+  optional_inputs: readonly string[];
+  /** Per timeframe ("1m", ...) and horizon: the factor from the ensemble's z to the expected z (shrink to skill). */
+  shrink: Readonly<Record<string, Readonly<Partial<Record<PriceHorizon, number>>>>>;
+  /** Per timeframe and horizon: weight of the reversal input -r5_z sqrt(5/h) in the served z (stacked on OOF). */
+  reversal_weight: Readonly<Record<string, Readonly<Partial<Record<PriceHorizon, number>>>>>;
+  /** Per timeframe and horizon: true where the walk-forward evaluation proved directional skill. */
+  claims: Readonly<Record<string, Readonly<Partial<Record<PriceHorizon, boolean>>>>>;
+  ood: OodParams;
   horizon_models: Record<PriceHorizon, HorizonParams>;
 }
 
@@ -101,6 +115,17 @@ function memberRecord<T>(v: unknown, what: string, check: (x: unknown, w: string
   return out;
 }
 
+function quantiles(v: unknown, what: string): IntervalQuantiles {
+  if (!isRecord(v)) fail(`${what} is missing`);
+  const q = {
+    coverage: finite(v['coverage'], `${what}.coverage`),
+    q_lo: finite(v['q_lo'], `${what}.q_lo`),
+    q_hi: finite(v['q_hi'], `${what}.q_hi`),
+  };
+  if (q.q_lo > q.q_hi) fail(`${what} has q_lo > q_hi`);
+  return q;
+}
+
 function parseHorizon(v: unknown, h: PriceHorizon): HorizonParams {
   if (!isRecord(v)) fail(`horizon_models.${h} is missing`);
   const conf = v['confidence'];
@@ -113,26 +138,65 @@ function parseHorizon(v: unknown, h: PriceHorizon): HorizonParams {
     if (p[i]! < p[i - 1]!) fail(`horizon_models.${h}.confidence.p must be non-decreasing`);
   }
   if (p.some((q) => q < 0 || q > 1)) fail(`horizon_models.${h}.confidence.p must lie in [0, 1]`);
-  const iv = v['interval'];
-  if (!isRecord(iv)) fail(`horizon_models.${h}.interval is missing`);
-  const interval = {
-    coverage: finite(iv['coverage'], `horizon_models.${h}.interval.coverage`),
-    q_lo: finite(iv['q_lo'], `horizon_models.${h}.interval.q_lo`),
-    q_hi: finite(iv['q_hi'], `horizon_models.${h}.interval.q_hi`),
-  };
-  if (interval.q_lo > interval.q_hi) fail(`horizon_models.${h}.interval has q_lo > q_hi`);
   return {
     files: memberRecord(v['files'], `horizon_models.${h}.files`, text),
     input_dtypes: memberRecord(v['input_dtypes'], `horizon_models.${h}.input_dtypes`, dtype),
     trees: memberRecord(v['trees'], `horizon_models.${h}.trees`, finite),
     confidence: { x, p },
-    interval,
+    interval: quantiles(v['interval'], `horizon_models.${h}.interval`),
+    interval_zero: quantiles(v['interval_zero'], `horizon_models.${h}.interval_zero`),
+  };
+}
+
+function perTimeframe<T>(
+  v: unknown,
+  what: string,
+  check: (x: unknown, w: string) => T,
+): Record<string, Partial<Record<PriceHorizon, T>>> {
+  if (!isRecord(v)) fail(`${what} must be an object`);
+  const out: Record<string, Partial<Record<PriceHorizon, T>>> = {};
+  for (const [tf, row] of Object.entries(v)) {
+    if (!isRecord(row)) fail(`${what}.${tf} must be an object`);
+    out[tf] = {};
+    for (const h of PRICE_HORIZONS) if (row[h] !== undefined) out[tf][h] = check(row[h], `${what}.${tf}.${h}`);
+  }
+  return out;
+}
+
+function bool(v: unknown, what: string): boolean {
+  if (typeof v !== 'boolean') fail(`${what} must be true or false`);
+  return v;
+}
+
+function parseOod(v: unknown): OodParams {
+  if (!isRecord(v)) fail('ood is missing');
+  const features = v['features'];
+  if (!Array.isArray(features) || features.length === 0 || features.some((f) => typeof f !== 'string'))
+    fail('ood.features must be a non-empty array of strings');
+  const d = features.length;
+  const center = numbers(v['center'], 'ood.center');
+  const scale = numbers(v['scale'], 'ood.scale');
+  const sample = numbers(v['sample'], 'ood.sample');
+  if (center.length !== d || scale.length !== d) fail('ood.center and ood.scale need one value per feature');
+  if (scale.some((x) => !(x > 0))) fail('ood.scale must be positive');
+  if (sample.length === 0 || sample.length % d !== 0) fail('ood.sample must hold whole points');
+  const meanPairwise = finite(v['mean_pairwise'], 'ood.mean_pairwise');
+  if (!(meanPairwise > 0)) fail('ood.mean_pairwise must be positive');
+  return {
+    features: features as string[],
+    center,
+    scale,
+    sample,
+    mean_pairwise: meanPairwise,
+    threshold: finite(v['threshold'], 'ood.threshold'),
+    quantile: finite(v['quantile'], 'ood.quantile'),
   };
 }
 
 export function parsePriceEnsembleParams(json: unknown): PriceEnsembleParams {
   if (!isRecord(json)) fail('not a JSON object');
-  if (json['schema'] !== 1) fail(`unsupported schema ${String(json['schema'])} (expected 1)`);
+  if (json['schema'] !== 2)
+    fail(`unsupported schema ${String(json['schema'])} (expected 2; retrain with npm run train:ensemble)`);
   const names = json['feature_names'];
   if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
     fail('feature_names must be an array of strings');
@@ -141,17 +205,15 @@ export function parsePriceEnsembleParams(json: unknown): PriceEnsembleParams {
     fail(`horizons must be ${PRICE_HORIZONS.join(',')}`);
   const input = json['input'];
   if (!isRecord(input)) fail('input is missing');
-  const scale = json['scale'];
-  if (!isRecord(scale)) fail('scale is missing');
-  const prefixes = json['optional_prefixes'];
-  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string'))
-    fail('optional_prefixes must be an array of strings');
+  const optional = json['optional_inputs'];
+  if (!Array.isArray(optional) || optional.some((p) => typeof p !== 'string'))
+    fail('optional_inputs must be an array of strings');
   const hm = json['horizon_models'];
   if (!isRecord(hm)) fail('horizon_models is missing');
   const horizonModels = {} as Record<PriceHorizon, HorizonParams>;
   for (const h of PRICE_HORIZONS) horizonModels[h] = parseHorizon(hm[h], h);
   return {
-    schema: 1,
+    schema: 2,
     version: text(json['version'], 'version'),
     created: text(json['created'], 'created'),
     feature_schema_hash: text(json['feature_schema_hash'], 'feature_schema_hash'),
@@ -159,12 +221,11 @@ export function parsePriceEnsembleParams(json: unknown): PriceEnsembleParams {
     horizons: PRICE_HORIZONS,
     weights: memberRecord(json['weights'], 'weights', finite),
     input: { name: text(input['name'], 'input.name'), output: text(input['output'], 'input.output') },
-    scale: {
-      feature: text(scale['feature'], 'scale.feature'),
-      fallback_feature: text(scale['fallback_feature'], 'scale.fallback_feature'),
-      floor: finite(scale['floor'], 'scale.floor'),
-    },
-    optional_prefixes: prefixes as string[],
+    optional_inputs: optional as string[],
+    shrink: perTimeframe(json['shrink'], 'shrink', finite),
+    reversal_weight: perTimeframe(json['reversal_weight'], 'reversal_weight', finite),
+    claims: perTimeframe(json['claims'], 'claims', bool),
+    ood: parseOod(json['ood']),
     horizon_models: horizonModels,
   };
 }

@@ -1,7 +1,17 @@
 import type * as Ort from 'onnxruntime-web';
-import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../features/registry';
+import { parseTimeframe, timeframeMs } from '../candles/timeframe';
 import type { HorizonPrediction } from '../insights/types';
-import { closeInterval, directionConfidence, spread, volatilityScale } from './price-calibration';
+import { AdaptiveCalibration } from './price-adaptive';
+import { spread } from './price-calibration';
+import { OodScorer, type OodResult } from './price-ood';
+import {
+  PRICE_INPUT_NAMES,
+  priceInputMatrix,
+  priceInputs,
+  priceInputSchemaHash,
+  sigmaColumn,
+  sigmaOf,
+} from './price-inputs';
 import {
   ENSEMBLE_MEMBERS,
   parsePriceEnsembleParams,
@@ -33,9 +43,9 @@ export const PARAMS_FILE = 'price-ensemble.json';
 
 export interface LoadPriceEnsembleOptions {
   ort: OrtRuntime;
-  /** Schema hash of the engine's model features; defaults to featureSchemaHash(). */
+  /** Schema hash of the price inputs; defaults to priceInputSchemaHash(). */
   schemaHash?: string;
-  /** Feature order the caller provides; defaults to MODEL_FEATURE_NAMES. */
+  /** Input order the caller provides; defaults to PRICE_INPUT_NAMES. */
   featureNames?: readonly string[];
   /** Backend label reported in status (the execution provider is wasm). */
   backendLabel?: string;
@@ -46,12 +56,6 @@ export type { HorizonPrediction };
 
 export type PricePrediction = Record<PriceHorizon, HorizonPrediction>;
 
-export interface PredictContext {
-  close: number;
-  /** Overrides the volatility scale taken from the features (per-candle GARCH(1,1) vol). */
-  garchVol?: number;
-}
-
 /** Column results of a batch; NaN in rows that are not predictable (warm-up). */
 export interface HorizonColumns {
   prediction: Float64Array;
@@ -60,7 +64,9 @@ export interface HorizonColumns {
   upper: Float64Array;
   confidence: Float64Array;
   std: Float64Array;
-  /** Each member's predicted log return. */
+  /** 1 = claimed, 0 = abstained, NaN = warm-up. */
+  skill: Float64Array;
+  /** Each member's predicted log return (shrunk like the ensemble, before any abstention). */
   memberReturns: Record<EnsembleMember, Float64Array>;
 }
 
@@ -69,15 +75,28 @@ export interface PriceBatch {
   /** 1 where the row is past warm-up and was predicted. */
   predictable: Uint8Array;
   horizons: Record<PriceHorizon, HorizonColumns>;
+  /** Dissimilarity score and flag (1 = out of distribution); NaN during warm-up. */
+  ood: Float64Array;
+  oodFlag: Float64Array;
+}
+
+/** One candle's served output. */
+export interface PriceOutput {
+  predictions: Record<PriceHorizon, HorizonPrediction>;
+  ood: OodResult;
 }
 
 const CHUNK_ROWS = 8192;
 
+interface RawRows {
+  /** Member z outputs per horizon, for the predictable rows in order. */
+  z: Record<PriceHorizon, Record<EnsembleMember, Float32Array>>;
+}
+
 export class PriceEnsemble {
   readonly featureCount: number;
   private readonly requiredIndices: Int32Array;
-  private readonly scaleIndex: number;
-  private readonly fallbackIndex: number;
+  readonly ood: OodScorer;
 
   constructor(
     readonly params: PriceEnsembleParams,
@@ -89,104 +108,158 @@ export class PriceEnsemble {
     this.featureCount = names.length;
     const required: number[] = [];
     names.forEach((n, i) => {
-      if (!params.optional_prefixes.some((p) => n.startsWith(p))) required.push(i);
+      if (!params.optional_inputs.includes(n)) required.push(i);
     });
     this.requiredIndices = Int32Array.from(required);
-    this.scaleIndex = names.indexOf(params.scale.feature);
-    this.fallbackIndex = names.indexOf(params.scale.fallback_feature);
+    this.ood = new OodScorer(params.ood, names);
+    this.r5Index = names.indexOf('r5_z');
+    if (this.r5Index < 0) throw new PriceEnsembleLoadError('price ensemble inputs lack r5_z');
   }
+
+  private readonly r5Index: number;
 
   get version(): string {
     return this.params.version;
   }
 
-  /** A row is predictable once every non-optional feature is finite (warm-up over). */
-  isPredictable(features: ArrayLike<number>, offset = 0): boolean {
+  /** A row is predictable once every non-optional input is finite (warm-up over). */
+  isPredictable(inputs: ArrayLike<number>, offset = 0): boolean {
     for (let k = 0; k < this.requiredIndices.length; k++) {
-      if (!Number.isFinite(features[offset + this.requiredIndices[k]!]!)) return false;
+      if (!Number.isFinite(inputs[offset + this.requiredIndices[k]!]!)) return false;
     }
     return true;
   }
 
-  /** Per-candle volatility of a row (GARCH vol, or the fallback during GARCH warm-up), floored. */
-  scaleOf(features: ArrayLike<number>, offset = 0, garchVol?: number): number {
-    const primary = garchVol ?? features[offset + this.scaleIndex]!;
-    return volatilityScale(primary, features[offset + this.fallbackIndex]!, this.params.scale.floor);
+  /** Does the walk-forward evaluation claim skill for this timeframe and horizon? */
+  claims(timeframe: string, h: PriceHorizon): boolean {
+    const weight = (this.params.shrink[timeframe]?.[h] ?? 0) + (this.params.reversal_weight[timeframe]?.[h] ?? 0);
+    return this.params.claims[timeframe]?.[h] === true && weight > 0;
   }
 
-  /** Predictions for one candle (features in the model feature order); null during warm-up. */
-  async predict(features: ArrayLike<number>, context: PredictContext): Promise<PricePrediction | null> {
-    if (features.length !== this.featureCount) {
-      throw new Error(`price ensemble expects ${this.featureCount} features, got ${features.length}`);
-    }
-    const batch = await this.predictBatch(
-      features,
-      1,
-      [context.close],
-      context.garchVol === undefined ? undefined : [context.garchVol],
-    );
-    if (!batch.predictable[0]) return null;
-    const out = {} as PricePrediction;
-    for (const h of PRICE_HORIZONS) {
-      const c = batch.horizons[h];
-      const models = {} as Record<EnsembleMember, number>;
-      for (const m of ENSEMBLE_MEMBERS) models[m] = context.close * Math.exp(c.memberReturns[m][0]!);
-      out[h] = {
-        prediction: c.prediction[0]!,
-        return: c.return[0]!,
-        lower: c.lower[0]!,
-        upper: c.upper[0]!,
-        confidence: c.confidence[0]!,
-        std: c.std[0]!,
-        models,
-      };
-    }
-    return out;
+  /** The horizons claimed for a timeframe (empty for a timeframe never validated). */
+  claimedHorizons(timeframe: string): PriceHorizon[] {
+    return PRICE_HORIZONS.filter((h) => this.claims(timeframe, h));
+  }
+
+  /** A new adaptive state for one stream (see price-adaptive.ts). */
+  newAdaptive(): AdaptiveCalibration {
+    return new AdaptiveCalibration(this.params.horizon_models);
   }
 
   /**
-   * Predictions for `rows` candles: `features` is row-major [rows x featureCount] (NaN = missing), `closes` the
-   * close of each row, `garchVol` optional per-row volatility overrides.
+   * Predictions for every row of a series, in order, adapting as outcomes are realised (the CLI's batch
+   * path): `features` is the engine's row-major model-feature matrix, `closes` the closes, `timeframe` e.g. "1m".
    */
-  async predictBatch(
+  async predictSeries(
     features: ArrayLike<number>,
     rows: number,
     closes: ArrayLike<number>,
-    garchVol?: ArrayLike<number>,
+    timeframe: string,
+    adaptive: AdaptiveCalibration = this.newAdaptive(),
   ): Promise<PriceBatch> {
+    const tfMinutes = timeframeMinutes(timeframe);
+    const inputs = priceInputMatrix(features, rows, tfMinutes);
+    const sigma = sigmaColumn(features, rows);
     const f = this.featureCount;
-    if (features.length !== rows * f)
-      throw new Error(`price ensemble: expected ${rows} x ${f} feature values, got ${features.length}`);
-    if (closes.length !== rows) throw new Error(`price ensemble: expected ${rows} closes, got ${closes.length}`);
     const predictable = new Uint8Array(rows);
     const picked: number[] = [];
     for (let r = 0; r < rows; r++) {
-      const close = closes[r]!;
-      if (Number.isFinite(close) && close > 0 && this.isPredictable(features, r * f)) {
+      if (Number.isFinite(closes[r]!) && closes[r]! > 0 && this.isPredictable(inputs, r * f)) {
         predictable[r] = 1;
         picked.push(r);
       }
     }
-    const horizons = {} as Record<PriceHorizon, HorizonColumns>;
-    for (const h of PRICE_HORIZONS) horizons[h] = emptyColumns(rows);
+    const batch = emptyBatch(rows);
+    batch.predictable = predictable;
+    let k = 0;
     for (let start = 0; start < picked.length; start += CHUNK_ROWS) {
       const idx = picked.slice(start, start + CHUNK_ROWS);
       const input = new Float32Array(idx.length * f);
-      idx.forEach((r, k) => {
-        for (let j = 0; j < f; j++) input[k * f + j] = features[r * f + j]!;
-      });
-      const raw = await this.runAll(input, idx.length);
-      idx.forEach((r, k) => {
-        const close = closes[r]!;
-        const scale = this.scaleOf(features, r * f, garchVol?.[r]);
-        for (const h of PRICE_HORIZONS) this.combine(horizons[h], h, r, raw[h], k, close, scale);
-      });
+      idx.forEach((r, j) => input.set(inputs.subarray(r * f, (r + 1) * f), j * f));
+      const raw = { z: await this.runAll(input, idx.length) };
+      // rows between picked ones (warm-up) still close candles
+      for (let j = 0; j < idx.length; j++) {
+        const r = idx[j]!;
+        while (k < r) adaptive.observeClose(closes[k++]!);
+        const out = this.serveRow(adaptive, raw, j, inputs, r * f, closes[r]!, sigma[r]!, timeframe);
+        writeRow(batch, r, out);
+        adaptive.observeClose(closes[k++]!);
+        this.commitRow(adaptive, out, closes[r]!, sigma[r]!);
+      }
     }
-    return { rows, predictable, horizons };
+    while (k < rows) adaptive.observeClose(closes[k++]!);
+    return batch;
+  }
+
+  /** One stream's predictor (the worker and `candlecast insights`); see PriceStream. */
+  stream(timeframe: string): PriceStream {
+    return new PriceStream(this, timeframe);
+  }
+
+  /** @internal serve one predictable row from raw member outputs (row j of `raw`). */
+  serveRow(
+    adaptive: AdaptiveCalibration,
+    raw: RawRows,
+    j: number,
+    inputs: ArrayLike<number>,
+    offset: number,
+    close: number,
+    sigma: number,
+    timeframe: string,
+  ): PriceOutput {
+    const ood = this.ood.evaluate(inputs, offset);
+    const w = this.params.weights;
+    const r5 = inputs[offset + this.r5Index]!;
+    const predictions = {} as Record<PriceHorizon, HorizonPrediction>;
+    for (const h of PRICE_HORIZONS) {
+      const volH = sigma * Math.sqrt(Number(h));
+      const shrink = this.params.shrink[timeframe]?.[h] ?? 0;
+      // the served z stacks the ensemble with the reversal input (weights fitted on out-of-fold predictions)
+      const reversal = (this.params.reversal_weight[timeframe]?.[h] ?? 0) * -r5 * Math.sqrt(5 / Number(h));
+      const tested = this.params.claims[timeframe] !== undefined;
+      const claimed = this.claims(timeframe, h) && !ood.flag;
+      let zEns = 0;
+      const models = {} as Record<EnsembleMember, number>;
+      const memberCloses: number[] = [];
+      for (const m of ENSEMBLE_MEMBERS) {
+        const zm = raw.z[h][m][j]!;
+        zEns += w[m] * zm;
+        models[m] = close * Math.exp((shrink * zm + reversal) * volH);
+        memberCloses.push(models[m]);
+      }
+      const served = adaptive.serve(h, { ret: (shrink * zEns + reversal) * volH, volH, claimed });
+      predictions[h] = {
+        prediction: claimed ? close * Math.exp(served.ret) : close,
+        return: served.ret,
+        lower: close * Math.exp(served.lo),
+        upper: close * Math.exp(served.hi),
+        confidence: served.confidence,
+        std: spread(memberCloses),
+        models,
+        skill: claimed,
+        abstain_reason: claimed ? null : ood.flag ? 'out_of_distribution' : tested ? 'no_edge' : 'untested_timeframe',
+      };
+    }
+    return { predictions, ood };
+  }
+
+  /** @internal register what was served at a candle that has just closed. */
+  commitRow(adaptive: AdaptiveCalibration, out: PriceOutput, close: number, sigma: number): void {
+    for (const h of PRICE_HORIZONS) {
+      const p = out.predictions[h];
+      const volH = sigma * Math.sqrt(Number(h));
+      adaptive.commit(
+        h,
+        { ret: p.return, lo: Math.log(p.lower / close), hi: Math.log(p.upper / close), confidence: p.confidence },
+        close,
+        volH,
+        p.skill,
+      );
+    }
   }
 
   /**
-   * Raw member outputs (predicted log returns) as onnxruntime returns them, for row-major float32 rows (the
+   * Raw member outputs (predicted z) as onnxruntime returns them, for row-major float32 rows (the
    * precision the models were trained on). XGBoost models take them as float32 tensors; scikit-learn models as
    * float64 tensors of the same values, so they compare and accumulate in float64 like scikit-learn.
    */
@@ -212,51 +285,124 @@ export class PriceEnsemble {
     return out;
   }
 
-  private combine(
-    cols: HorizonColumns,
-    h: PriceHorizon,
-    r: number,
-    raw: Record<EnsembleMember, Float32Array>,
-    k: number,
-    close: number,
-    scale: number,
-  ): void {
-    const hp = this.params.horizon_models[h];
-    const w = this.params.weights;
-    let ret = 0;
-    const memberCloses: number[] = [];
-    for (const m of ENSEMBLE_MEMBERS) {
-      const v = raw[m][k]!;
-      cols.memberReturns[m][r] = v;
-      ret += w[m] * v;
-      memberCloses.push(close * Math.exp(v));
-    }
-    const volH = scale * Math.sqrt(Number(h));
-    const { lower, upper } = closeInterval(close, ret, volH, hp.interval);
-    cols.return[r] = ret;
-    cols.prediction[r] = close * Math.exp(ret);
-    cols.lower[r] = lower;
-    cols.upper[r] = upper;
-    cols.confidence[r] = directionConfidence(ret, volH, hp.confidence);
-    cols.std[r] = spread(memberCloses);
-  }
-
   async dispose(): Promise<void> {
     for (const h of PRICE_HORIZONS) for (const m of ENSEMBLE_MEMBERS) await this.sessions[h][m].release();
   }
 }
 
-function emptyColumns(rows: number): HorizonColumns {
+/** Why a stream's prediction is missing. */
+export type PriceUnavailable = { warmup: true; reason: string };
+
+/**
+ * One stream's predictor. The owner calls `closed(features, close)` for every candle that closed (its final
+ * engine model features) and `predict(features, close)` for the current candle. Closed candles are served,
+ * closed and committed in order exactly as `predictSeries` does row by row (so a stream and the CLI give the
+ * same values); the current candle is served from the state after the last closed candle, without commit.
+ */
+export class PriceStream {
+  private readonly adaptive: AdaptiveCalibration;
+  private readonly queue: Array<{ inputs: Float32Array; sigma: number; close: number }> = [];
+  private readonly tfMinutes: number;
+  /** Closed candles awaiting their turn; older ones are only counted (their outcomes still adapt). */
+  static readonly MAX_QUEUE = 4096;
+
+  constructor(
+    private readonly model: PriceEnsemble,
+    readonly timeframe: string,
+  ) {
+    this.adaptive = model.newAdaptive();
+    this.tfMinutes = timeframeMinutes(timeframe);
+  }
+
+  private inputsOf(features: ArrayLike<number>): Float32Array {
+    const out = new Float32Array(this.model.featureCount);
+    priceInputs(features, 0, this.tfMinutes, out, 0);
+    return out;
+  }
+
+  /** A candle closed with these final model features. */
+  closed(features: ArrayLike<number>, close: number): void {
+    if (this.queue.length >= PriceStream.MAX_QUEUE) {
+      this.queue.shift();
+      this.adaptive.observeClose(close);
+    }
+    this.queue.push({ inputs: this.inputsOf(features), sigma: sigmaOf(features), close });
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.queue.splice(0);
+    const f = this.model.featureCount;
+    const ok = items.filter((it) => it.close > 0 && this.model.isPredictable(it.inputs));
+    const input = new Float32Array(ok.length * f);
+    ok.forEach((it, j) => input.set(it.inputs, j * f));
+    const raw = ok.length > 0 ? { z: await this.model.runAll(input, ok.length) } : null;
+    let j = 0;
+    for (const it of items) {
+      if (raw && ok[j] === it) {
+        const out = this.model.serveRow(this.adaptive, raw, j, it.inputs, 0, it.close, it.sigma, this.timeframe);
+        this.adaptive.observeClose(it.close);
+        this.model.commitRow(this.adaptive, out, it.close, it.sigma);
+        j++;
+      } else {
+        this.adaptive.observeClose(it.close);
+      }
+    }
+  }
+
+  /** The served output for the current candle, or why there is none (warm-up). */
+  async predict(features: ArrayLike<number>, close: number): Promise<PriceOutput | PriceUnavailable> {
+    await this.flush();
+    const inputs = this.inputsOf(features);
+    if (!(close > 0) || !this.model.isPredictable(inputs)) {
+      return { warmup: true, reason: `warm-up: the features need more candles (${this.adaptive.candles + 1} so far)` };
+    }
+    const raw = { z: await this.model.runAll(inputs, 1) };
+    return this.model.serveRow(this.adaptive, raw, 0, inputs, 0, close, sigmaOf(features), this.timeframe);
+  }
+
+  /** Realised coverage and adaptation state per horizon (for the live track record). */
+  adaptiveState(): ReturnType<AdaptiveCalibration['snapshot']> {
+    return this.adaptive.snapshot();
+  }
+}
+
+function timeframeMinutes(timeframe: string): number {
+  return timeframeMs(parseTimeframe(timeframe)) / 60_000;
+}
+
+function writeRow(batch: PriceBatch, r: number, out: PriceOutput): void {
+  batch.ood[r] = out.ood.score;
+  batch.oodFlag[r] = out.ood.flag ? 1 : 0;
+  for (const h of PRICE_HORIZONS) {
+    const c = batch.horizons[h];
+    const p = out.predictions[h];
+    c.prediction[r] = p.prediction;
+    c.return[r] = p.return;
+    c.lower[r] = p.lower;
+    c.upper[r] = p.upper;
+    c.confidence[r] = p.confidence;
+    c.std[r] = p.std;
+    c.skill[r] = p.skill ? 1 : 0;
+    for (const m of ENSEMBLE_MEMBERS) c.memberReturns[m][r] = Math.log(p.models[m] / p.prediction) + p.return;
+  }
+}
+
+function emptyBatch(rows: number): PriceBatch {
   const col = (): Float64Array => new Float64Array(rows).fill(NaN);
-  return {
-    prediction: col(),
-    return: col(),
-    lower: col(),
-    upper: col(),
-    confidence: col(),
-    std: col(),
-    memberReturns: { xgboost: col(), hist_gbdt: col(), random_forest: col() },
-  };
+  const horizons = {} as Record<PriceHorizon, HorizonColumns>;
+  for (const h of PRICE_HORIZONS) {
+    horizons[h] = {
+      prediction: col(),
+      return: col(),
+      lower: col(),
+      upper: col(),
+      confidence: col(),
+      std: col(),
+      skill: col(),
+      memberReturns: { xgboost: col(), hist_gbdt: col(), random_forest: col() },
+    };
+  }
+  return { rows, predictable: new Uint8Array(rows), horizons, ood: col(), oodFlag: col() };
 }
 
 function oneLine(err: unknown): string {
@@ -277,21 +423,20 @@ export async function loadPriceEnsemble(
     throw new PriceEnsembleLoadError(`${PARAMS_FILE}: ${oneLine(err)}`);
   }
   const params = parsePriceEnsembleParams(json);
-  const engineHash = options.schemaHash ?? featureSchemaHash();
+  const engineHash = options.schemaHash ?? priceInputSchemaHash();
   if (params.feature_schema_hash !== engineHash) {
     throw new PriceEnsembleLoadError(
       `price ensemble ${params.version} was trained on feature schema ${params.feature_schema_hash}, but this engine's schema is ${engineHash}; retrain it (npm run train:ensemble)`,
     );
   }
-  const names = options.featureNames ?? MODEL_FEATURE_NAMES;
+  const names = options.featureNames ?? PRICE_INPUT_NAMES;
   if (names.length !== params.feature_names.length || names.some((n, i) => n !== params.feature_names[i])) {
     throw new PriceEnsembleLoadError(
       `price ensemble ${params.version} lists different model features than this engine`,
     );
   }
-  for (const key of ['feature', 'fallback_feature'] as const) {
-    if (!names.includes(params.scale[key]))
-      throw new PriceEnsembleLoadError(`price ensemble scale ${key} "${params.scale[key]}" is not a model feature`);
+  for (const f of params.ood.features) {
+    if (!names.includes(f)) throw new PriceEnsembleLoadError(`price ensemble OOD input "${f}" is not a price input`);
   }
   const sessions = {} as Record<PriceHorizon, Record<EnsembleMember, Ort.InferenceSession>>;
   for (const h of PRICE_HORIZONS) {

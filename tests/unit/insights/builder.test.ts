@@ -14,14 +14,16 @@ const status: ModelStatus = {
   ensemble_backend: 'wasm',
   model_version: 'test',
 };
-const pred = (ret: number, confidence: number): HorizonPrediction => ({
-  prediction: 100 * Math.exp(ret),
-  return: ret,
+const pred = (ret: number, confidence: number, skill = true): HorizonPrediction => ({
+  prediction: 100 * Math.exp(skill ? ret : 0),
+  return: skill ? ret : 0,
   lower: 99,
   upper: 101,
-  confidence,
+  confidence: skill ? confidence : 0.5,
   std: 0.1,
   models: { xgboost: 100, hist_gbdt: 100, random_forest: 100 },
+  skill,
+  abstain_reason: skill ? null : 'no_edge',
 });
 
 describe('buildPatterns', () => {
@@ -70,11 +72,11 @@ describe('signals', () => {
     expect(buildSignals({ ...base, priorTrend: { logReturn: 0.03, candles: 10 } })).toHaveLength(0);
   });
 
-  it('emits a prediction signal only at or above 55% confidence, otherwise HOLD', () => {
+  it('emits a prediction signal only from a confident move above cost, otherwise HOLD', () => {
     const ctx = { patterns: [], candleUp: true, previousCandleDown: false, priorTrend: null, rsi14: null };
     const strong = buildSignals({ ...ctx, predictions: { '1': pred(0.001, 0.52), '15': pred(-0.004, 0.58) } });
     expect(strong).toEqual([expect.objectContaining({ type: 'SELL', source: 'prediction:15', confidence: 0.58 })]);
-    const weak = buildSignals({ ...ctx, predictions: { '1': pred(0.001, 0.52) } });
+    const weak = buildSignals({ ...ctx, predictions: { '1': pred(0.0005, 0.52) } });
     expect(weak[0]).toEqual(expect.objectContaining({ type: 'HOLD', confidence: 0.52 }));
   });
 
@@ -85,7 +87,7 @@ describe('signals', () => {
       previousCandleDown: false,
       priorTrend: { logReturn: 0.02, candles: 10 },
       rsi14: 78.4,
-      predictions: { '5': pred(-0.001, 0.57) },
+      predictions: { '5': pred(-0.002, 0.57) },
     });
     expect(s.map((x) => x.source)).toEqual([
       'pattern:shooting_star',
@@ -135,51 +137,57 @@ describe('buildInsight', () => {
   });
 });
 
-describe('signals use only horizons with out-of-sample skill', () => {
+describe('prediction signals: claimed horizons only, one verdict, above cost', () => {
   const ctx = { patterns: [], candleUp: true, previousCandleDown: false, priorTrend: null, rsi14: null };
 
-  it('ignores a confident horizon without held-out skill', () => {
-    const predictions = { '5': pred(0.001, 0.53), '60': pred(0.01, 0.57) };
-    expect(buildSignals({ ...ctx, predictions, skillful: null })[0]).toMatchObject({
-      type: 'BUY',
-      source: 'prediction:60',
-    });
-    expect(buildSignals({ ...ctx, predictions, skillful: ['1', '5'] })[0]).toMatchObject({
-      type: 'HOLD',
-      confidence: 0.53,
-    });
-    expect(buildSignals({ ...ctx, predictions, skillful: [] })[0]).toMatchObject({
-      type: 'HOLD',
-      confidence: 0.5,
-      reason: 'No horizon of the price model has shown out-of-sample skill: no prediction signal',
-    });
+  it('ignores an abstained horizon however large its move', () => {
+    const predictions = { '5': pred(0.002, 0.53), '60': pred(0.01, 0.57, false) };
+    expect(buildSignals({ ...ctx, predictions })[0]).toMatchObject({ type: 'BUY', source: 'prediction:5' });
   });
 
-  it('rates pattern signals at 0.5 when the rating horizon has no skill', () => {
-    expect(directionProbability('up', { '5': pred(0.002, 0.61) }, ['1'])).toBe(0.5);
-    expect(directionProbability('up', { '5': pred(0.002, 0.61) }, ['1', '5'])).toBe(0.61);
+  it('holds and says why when every horizon abstains', () => {
+    const predictions = { '5': pred(0.002, 0.53, false), '60': pred(0.01, 0.57, false) };
+    const [s] = buildSignals({ ...ctx, predictions });
+    expect(s).toMatchObject({ type: 'HOLD', confidence: 0.5 });
+    expect(s!.reason).toContain('no edge at this horizon');
   });
-});
 
-describe('skillfulHorizons', () => {
-  it('keeps horizons whose held-out IC exceeds two standard errors', async () => {
-    const { skillfulHorizons } = await import('../../../src/core/insights/skill');
-    const manifest = {
-      models: {
-        price_ensemble: {
-          metrics: {
-            held_out_period: {
-              '1': { ic: 0.04, ic_se: 0.003 },
-              '5': { ic: 0.031, ic_se: 0.006 },
-              '15': { ic: 0.012, ic_se: 0.011 },
-              '60': { ic: -0.013, ic_se: 0.023 },
-            },
-          },
-        },
-      },
-    };
-    expect(skillfulHorizons(manifest)).toEqual(['1', '5']);
-    expect(skillfulHorizons({})).toBeNull();
-    expect(skillfulHorizons(null)).toBeNull();
+  it('needs a move above the round-trip cost (default 0.1%, settable)', () => {
+    const predictions = { '5': pred(0.0008, 0.56) };
+    const held = buildSignals({ ...ctx, predictions })[0]!;
+    expect(held.type).toBe('HOLD');
+    expect(held.reason).toContain('does not exceed the 0.10% round-trip cost');
+    expect(buildSignals({ ...ctx, predictions, cost: 0.0005 })[0]).toMatchObject({ type: 'BUY' });
+  });
+
+  it('needs a confidence above 50%', () => {
+    const [s] = buildSignals({ ...ctx, predictions: { '15': pred(0.01, 0.5) } });
+    expect(s!.type).toBe('HOLD');
+    expect(s!.reason).toContain('not above 50%');
+  });
+
+  it('gives one verdict when horizons disagree, naming what it outweighs', () => {
+    const predictions = { '1': pred(0.003, 0.52), '15': pred(-0.004, 0.56) };
+    const signals = buildSignals({ ...ctx, predictions });
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toMatchObject({ type: 'SELL', source: 'prediction:15' });
+    expect(signals[0]!.reason).toContain('outweighs 1-candle BUY (52.0%)');
+  });
+
+  it('turns a pattern signal against a more confident prediction into a HOLD with the reason', () => {
+    const signals = buildSignals({
+      ...ctx,
+      patterns: [['hammer', 0.9]],
+      priorTrend: { logReturn: -0.02, candles: 10 },
+      predictions: { '5': pred(-0.004, 0.58) },
+    });
+    expect(signals.filter((s) => s.type === 'BUY')).toHaveLength(0);
+    expect(signals.find((s) => s.source === 'pattern:hammer')!.type).toBe('HOLD');
+    expect(signals.find((s) => s.source === 'pattern:hammer')!.reason).toContain('below 50%');
+  });
+
+  it('rates pattern signals at 0.5 when the rating horizon abstains', () => {
+    expect(directionProbability('up', { '5': pred(0.002, 0.61, false) })).toBe(0.5);
+    expect(directionProbability('up', { '5': pred(0.002, 0.61) })).toBe(0.61);
   });
 });

@@ -81,9 +81,9 @@ describe('price calibration math', () => {
   });
 
   it('rejects malformed price-ensemble.json with one clear line', () => {
-    expect(() => parsePriceEnsembleParams({ schema: 2 })).toThrow(PriceEnsembleLoadError);
-    expect(() => parsePriceEnsembleParams({ schema: 2 })).toThrow(
-      'price-ensemble.json: unsupported schema 2 (expected 1)',
+    expect(() => parsePriceEnsembleParams({ schema: 1 })).toThrow(PriceEnsembleLoadError);
+    expect(() => parsePriceEnsembleParams({ schema: 1 })).toThrow(
+      'price-ensemble.json: unsupported schema 1 (expected 2; retrain with npm run train:ensemble)',
     );
     expect(() => parsePriceEnsembleParams(null)).toThrow('price-ensemble.json: not a JSON object');
   });

@@ -32,10 +32,24 @@ if (problem && !ci)
 
 const SMOKE_CONFIG = join(ENSEMBLE_DIR, 'config.smoke.json');
 
+interface CellSummary {
+  folds: number;
+  rows: number;
+  ic: number | null;
+  ic_t: number | null;
+  ic_positive_share: number;
+  hit_rate: number | null;
+  rmse_ratio: number;
+  mae_ratio: number;
+  coverage_80: number;
+  calibration_error: number | null;
+}
 interface Report {
+  folds: Array<{ index: number; test_rows: number }>;
+  claims: Record<string, Record<string, boolean>>;
   metrics: {
-    held_out_period: Record<string, { ic: number; rows: number }>;
-    unseen_symbols: Record<string, { ic: number }>;
+    walk_forward: Record<string, Record<string, Record<'model' | 'reversal' | 'momentum' | 'zero', CellSummary>>>;
+    foreign: Record<string, Record<string, { ic: number; coverage_80: number }>>;
   };
 }
 
@@ -77,7 +91,38 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
     for (const [model, diff] of Object.entries(parity.maxRelDiff)) expect(diff, model).toBeLessThanOrEqual(1e-5);
   });
 
-  it('no leakage: training on shuffled targets collapses the held-out IC to ~0', () => {
+  it('reproduces the walk-forward report: 6 folds, model and three baselines per (timeframe, horizon)', () => {
+    const r = report('main');
+    expect(r.folds).toHaveLength(6);
+    for (const f of r.folds) expect(f.test_rows).toBeGreaterThan(100);
+    for (const tf of ['1m', '15m']) {
+      for (const h of PRICE_HORIZONS) {
+        const cell = r.metrics.walk_forward[tf]![h]!;
+        expect(cell.model.folds, `${tf} h=${h}`).toBeGreaterThanOrEqual(3);
+        for (const k of ['ic', 'hit_rate', 'rmse_ratio', 'mae_ratio', 'coverage_80', 'calibration_error'] as const) {
+          expect(Number.isFinite(cell.model[k]), `${tf} h=${h} ${k}`).toBe(true);
+          expect(Number.isFinite(cell.reversal[k]), `${tf} h=${h} reversal ${k}`).toBe(true);
+        }
+        expect(cell.zero.rmse_ratio).toBeCloseTo(1, 12);
+        expect(cell.zero.ic).toBeNull();
+        // shrink to skill: the cross-fitted forecast is never much worse than no change
+        expect(cell.model.rmse_ratio).toBeLessThan(1.01);
+        expect(cell.model.coverage_80).toBeGreaterThan(0.65);
+        expect(cell.model.coverage_80).toBeLessThan(0.95);
+        const claimed =
+          cell.model.folds >= 3 &&
+          cell.model.ic! > 0 &&
+          cell.model.ic_positive_share >= 0.8 &&
+          cell.model.ic! >= (cell.reversal.ic ?? -Infinity);
+        // the claim never exceeds the rule (it may be withheld further by a zero shrink)
+        if (!claimed) expect(r.claims[tf]![h], `${tf} h=${h}`).toBe(false);
+        expect(ensemble.params.claims[tf]![h]).toBe(r.claims[tf]![h]);
+      }
+    }
+    expect(Object.keys(r.metrics.foreign)).toEqual(['okxperp_ETHUSDT_5m_2022-05_2022-12.csv']);
+  });
+
+  it('no leakage: training on shuffled targets collapses the walk-forward IC to ~0', () => {
     runTrainPy({
       data: work('data'),
       config: SMOKE_CONFIG,
@@ -85,15 +130,13 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
       work: join(work('shuffled'), 'native'),
       shuffleTargets: true,
     });
-    const m = report('shuffled').metrics.held_out_period;
-    // h = 1 and 5 have ~1000 nearly independent held-out rows: |IC| of a signal-free model stays within ~3 sigma
-    for (const h of ['1', '5']) {
-      const bound = 3 / Math.sqrt(m[h]!.rows / Number(h));
-      expect(Math.abs(m[h]!.ic), `h=${h}`).toBeLessThan(Math.max(0.1, bound));
+    const wf = report('shuffled').metrics.walk_forward;
+    for (const tf of ['1m', '15m']) {
+      for (const h of ['1', '5']) expect(Math.abs(wf[tf]![h]!.model.ic!), `${tf} h=${h}`).toBeLessThan(0.1);
     }
   });
 
-  it('positive control: the same harness finds a planted signal (target injected as a feature)', () => {
+  it('positive control: the same harness finds a planted signal (target injected as an input)', () => {
     runTrainPy({
       data: work('data'),
       config: SMOKE_CONFIG,
@@ -101,10 +144,9 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
       work: join(work('injected'), 'native'),
       injectTarget: true,
     });
-    const r = report('injected');
-    for (const h of ['1', '5']) {
-      expect(r.metrics.held_out_period[h]!.ic, `h=${h}`).toBeGreaterThan(0.8);
-      expect(r.metrics.unseen_symbols[h]!.ic, `h=${h}`).toBeGreaterThan(0.8);
+    const wf = report('injected').metrics.walk_forward;
+    for (const tf of ['1m', '15m']) {
+      for (const h of ['1', '5']) expect(wf[tf]![h]!.model.ic!, `${tf} h=${h}`).toBeGreaterThan(0.8);
     }
   });
 
@@ -125,7 +167,7 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
     );
   });
 
-  it('predictions at t do not change when candles after t change', async () => {
+  it('predictions at t, adaptive calibration included, do not change when candles after t change', async () => {
     const candles = loadCandles('binance_ETHUSDT_1h_2023-01_2024-01.csv', 1600);
     const t = 1400;
     const changed: Candle[] = candles.map((c, i) =>
@@ -143,74 +185,104 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
     const run = async (cs: Candle[]) => {
       const cols = toColumns(cs);
       const m = modelFeatureMatrix(cols);
-      return { m, batch: await ensemble.predictBatch(m.values, m.rows, cols.close) };
+      return { m, batch: await ensemble.predictSeries(m.values, m.rows, cols.close, '1h') };
     };
     const a = await run(candles);
     const b = await run(changed);
-    const f = a.m.names.length;
-    for (let i = 0; i < (t + 1) * f; i++)
-      expect(Object.is(a.m.values[i], b.m.values[i]), `feature value ${i}`).toBe(true);
     let predicted = 0;
     for (const h of PRICE_HORIZONS) {
+      const A = a.batch.horizons[h];
+      const B = b.batch.horizons[h];
       for (let r = 0; r <= t; r++) {
-        expect(Object.is(a.batch.horizons[h].return[r], b.batch.horizons[h].return[r])).toBe(true);
-        expect(Object.is(a.batch.horizons[h].upper[r], b.batch.horizons[h].upper[r])).toBe(true);
+        expect(Object.is(A.return[r], B.return[r])).toBe(true);
+        expect(Object.is(A.upper[r], B.upper[r])).toBe(true);
+        expect(Object.is(A.lower[r], B.lower[r])).toBe(true);
+        expect(Object.is(A.confidence[r], B.confidence[r])).toBe(true);
         if (a.batch.predictable[r]) predicted++;
       }
-      // the change does reach the rows after t
-      expect(a.batch.horizons[h].prediction[t + 1]).not.toBe(b.batch.horizons[h].prediction[t + 1]);
+      // the change reaches row t + 1, and (through the realised outcomes) the intervals later on
+      expect(A.upper[t + 1]).not.toBe(B.upper[t + 1]);
     }
     expect(predicted).toBeGreaterThan(4 * 1000);
   });
 
-  it('`candlecast predict` writes the SPEC columns, empty warm-up cells and the ensemble module values', async () => {
-    const candles = loadCandles('binance_SOLUSDT_15m_2023-04_2024-04.csv', 700);
+  it('`candlecast predict`: SPEC columns, abstention contract, same values as a stream, prefix-stable', async () => {
+    const candles = loadCandles('binance_SOLUSDT_15m_2023-04_2024-04.csv', 900);
     const csv = join(dir, 'sol.csv');
+    const half = join(dir, 'sol-half.csv');
     const out = join(dir, 'sol-predict.csv');
+    const outHalf = join(dir, 'sol-half-predict.csv');
     writeFileSync(csv, formatCandlesCsv(candles));
-    expect(await main(['predict', csv, '--out', out, '--models', join(work('main'), 'models')])).toBe(0);
+    writeFileSync(half, formatCandlesCsv(candles.slice(0, 450)));
+    const models = join(work('main'), 'models');
+    expect(await main(['predict', csv, '--out', out, '--models', models])).toBe(0);
+    expect(await main(['predict', half, '--out', outHalf, '--models', models])).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
+    const halfLines = readFileSync(outHalf, 'utf8').trim().split('\n');
     const header = lines[0]!.split(',');
     const expected = ['time', 'close'];
     for (const h of PRICE_HORIZONS) {
-      expected.push(`pred_${h}`, `ret_${h}`, `lo_${h}`, `hi_${h}`, `conf_${h}`);
+      expected.push(`pred_${h}`, `ret_${h}`, `lo_${h}`, `hi_${h}`, `conf_${h}`, `skill_${h}`);
       for (const m of ENSEMBLE_MEMBERS) expected.push(`ret_${h}_${m}`);
     }
+    expected.push('ood', 'ood_flag');
     expect(header).toEqual(expected);
     expect(lines).toHaveLength(candles.length + 1);
-    const cols = toColumns(candles);
-    const matrix = modelFeatureMatrix(cols);
-    const f = matrix.names.length;
+    // no look-ahead: the first half predicted alone gives the same text on those rows
+    expect(halfLines).toEqual(lines.slice(0, 451));
+    const col = (name: string) => header.indexOf(name);
+    let abstained = 0;
     let warm = 0;
-    for (const r of [0, 50, 198, 199, 250, 400, 699]) {
+    for (let r = 0; r < candles.length; r++) {
       const cells = lines[r + 1]!.split(',');
-      expect(Number(cells[0])).toBe(candles[r]!.time);
-      const single = await ensemble.predict(matrix.values.subarray(r * f, (r + 1) * f), { close: candles[r]!.close });
-      if (single === null) {
-        expect(cells.slice(2).every((c) => c === '')).toBe(true);
+      if (cells[2] === '') {
         warm++;
         continue;
       }
-      PRICE_HORIZONS.forEach((h, k) => {
-        const base = 2 + k * 8;
-        const p = single[h];
-        expect(Number(cells[base])).toBeCloseTo(p.prediction, 9);
-        expect(Number(cells[base + 1])).toBeCloseTo(p.return, 12);
-        expect(Number(cells[base + 2])).toBeCloseTo(p.lower, 9);
-        expect(Number(cells[base + 3])).toBeCloseTo(p.upper, 9);
-        expect(Number(cells[base + 4])).toBeCloseTo(p.confidence, 12);
-        expect(p.lower).toBeLessThan(p.upper);
-        ENSEMBLE_MEMBERS.forEach((m, j) =>
-          expect(candles[r]!.close * Math.exp(Number(cells[base + 5 + j]))).toBeCloseTo(p.models[m], 6),
-        );
-        expect(p.return).toBeCloseTo(
-          0.4 * Number(cells[base + 5]) + 0.4 * Number(cells[base + 6]) + 0.2 * Number(cells[base + 7]),
-          12,
-        );
-      });
+      for (const h of PRICE_HORIZONS) {
+        const close = candles[r]!.close;
+        expect(Number(cells[col(`lo_${h}`)])).toBeLessThan(Number(cells[col(`hi_${h}`)]));
+        if (cells[col(`skill_${h}`)] === '0') {
+          abstained++;
+          expect(Number(cells[col(`ret_${h}`)])).toBe(0);
+          expect(Number(cells[col(`conf_${h}`)])).toBe(0.5);
+          expect(Number(cells[col(`pred_${h}`)])).toBe(close);
+          expect(Number(cells[col(`lo_${h}`)])).toBeLessThan(close);
+          expect(Number(cells[col(`hi_${h}`)])).toBeGreaterThan(close);
+        } else expect(cells[col(`skill_${h}`)]).toBe('1');
+      }
+      expect(['0', '1']).toContain(cells[col('ood_flag')]);
     }
-    expect(warm).toBeGreaterThan(0);
-    expect(warm).toBeLessThan(7);
+    expect(warm).toBeGreaterThanOrEqual(100);
+    expect(warm).toBeLessThan(300);
+    expect(abstained).toBeGreaterThan(0);
+
+    // the stream path (worker, `insights`) serves the same numbers candle by candle
+    const cols = toColumns(candles);
+    const matrix = modelFeatureMatrix(cols);
+    const f = matrix.names.length;
+    const stream = ensemble.stream('15m');
+    for (let r = 0; r < candles.length; r++) {
+      const row = matrix.values.subarray(r * f, (r + 1) * f);
+      if (r % 97 === 5 || r === candles.length - 1) {
+        const single = await stream.predict(row, candles[r]!.close);
+        const cells = lines[r + 1]!.split(',');
+        if ('warmup' in single) expect(cells[2]).toBe('');
+        else {
+          for (const h of PRICE_HORIZONS) {
+            const p = single.predictions[h];
+            expect(Number(cells[col(`pred_${h}`)])).toBeCloseTo(p.prediction, 9);
+            expect(Number(cells[col(`ret_${h}`)])).toBeCloseTo(p.return, 12);
+            expect(Number(cells[col(`lo_${h}`)])).toBeCloseTo(p.lower, 9);
+            expect(Number(cells[col(`hi_${h}`)])).toBeCloseTo(p.upper, 9);
+            expect(Number(cells[col(`conf_${h}`)])).toBeCloseTo(p.confidence, 12);
+            expect(cells[col(`skill_${h}`)]).toBe(p.skill ? '1' : '0');
+          }
+          expect(Number(cells[col('ood')])).toBeCloseTo(single.ood.score, 9);
+        }
+      }
+      stream.closed(row, candles[r]!.close);
+    }
   });
 
   it('`candlecast predict` rejects bad input with one line and exit code 2', async () => {

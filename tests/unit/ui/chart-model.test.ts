@@ -31,6 +31,8 @@ function insight(time: number, p: PatternsPart, predictions: Insight['price_pred
     current_price: 100,
     patterns: p,
     price_predictions: predictions,
+    price_note: null,
+    ood: null,
     signals: [],
     confidence: 0.55,
     model_status: {
@@ -54,6 +56,8 @@ const pred = (prediction: number, lower: number, upper: number) => ({
   confidence: 0.55,
   std: 1,
   models: { xgboost: prediction, hist_gbdt: prediction, random_forest: prediction },
+  skill: true,
+  abstain_reason: null,
 });
 
 describe('chart model', () => {

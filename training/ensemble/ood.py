@@ -1,0 +1,49 @@
+"""Out-of-distribution score of a price-input vector: FreqAI's dissimilarity index (freqtrade/freqai,
+data_kitchen.py `compute_DI_values`): the mean Euclidean distance from the point to a reference sample of
+training points, divided by the mean pairwise distance within that sample, on standardized inputs.
+
+The TypeScript twin is src/core/models/price-ood.ts; both read the same fields of price-ensemble.json.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+OOD_FEATURES = [
+    "r1_z", "r3_z", "r10_z", "lag1_z", "sma20_z", "sma50_z", "close_pos", "signed_volume_20", "vol_imbalance_20",
+    "volume_z_20", "log_volume_ratio_20", "park_to_sigma", "range_to_sigma", "std20_to_sigma", "vol_ratio_20_100",
+    "efficiency_ratio_10", "zero_volume_frac_20", "flat_frac_20",
+]
+SCALE_FLOOR = 0.05
+
+
+def _standardize(ood: dict, X: np.ndarray, names: list[str]) -> np.ndarray:
+    cols = [names.index(f) for f in ood["features"]]
+    Z = (X[:, cols].astype(np.float64) - np.asarray(ood["center"])) / np.asarray(ood["scale"])
+    return np.where(np.isfinite(Z), Z, 0.0)
+
+
+def ood_scores(ood: dict, X: np.ndarray, names: list[str], chunk: int = 4096) -> np.ndarray:
+    Z = _standardize(ood, X, names)
+    S = np.asarray(ood["sample"]).reshape(-1, len(ood["features"]))
+    out = np.empty(len(Z))
+    for s in range(0, len(Z), chunk):
+        d = np.sqrt(np.maximum(((Z[s:s + chunk, None, :] - S[None, :, :]) ** 2).sum(-1), 0.0))
+        out[s:s + chunk] = d.mean(1) / ood["mean_pairwise"]
+    return out
+
+
+def fit_ood(X: np.ndarray, names: list[str], sample_rows: np.ndarray, check_rows: np.ndarray, quantile: float) -> dict:
+    cols = [names.index(f) for f in OOD_FEATURES]
+    ref = X[sample_rows][:, cols].astype(np.float64)
+    center = np.nanmedian(ref, axis=0)
+    scale = np.maximum(np.nanstd(ref, axis=0), SCALE_FLOOR)
+    ood = {"features": OOD_FEATURES, "center": center.tolist(), "scale": scale.tolist(), "quantile": quantile}
+    S = _standardize(ood, X[sample_rows], names)
+    d = np.sqrt(((S[:, None, :] - S[None, :, :]) ** 2).sum(-1))
+    n = len(S)
+    ood["mean_pairwise"] = float(d.sum() / (n * (n - 1)))
+    ood["sample"] = [round(float(v), 5) for v in S.ravel()]
+    ood["sample"] = [float(v) for v in np.asarray(ood["sample"])]
+    ood["threshold"] = float(np.quantile(ood_scores(ood, X[check_rows], names), quantile))
+    return ood
