@@ -1,7 +1,6 @@
-import type { PipelineModels } from '../core/insights/pipeline';
 import { DEFAULT_MODELS_DIR, nodeModelFiles } from '../core/models/integrity-node';
 import { readModelManifest, verifiedReader, type ArtifactReader } from '../core/models/integrity';
-import { cnnHandlerFromReader, loadVerifiedModels } from '../core/models/load-verified';
+import { cnnHandlerFromReader, loadVerifiedModels, type VerifiedModels } from '../core/models/load-verified';
 import { loadPatternCnn, PatternCnnLoadError, type PatternCnn } from '../core/models/pattern-cnn';
 import { PriceEnsembleLoadError, type PriceEnsemble } from '../core/models/price-ensemble';
 import { oneLine } from '../core/util/errors';
@@ -12,7 +11,7 @@ import { loadPriceEnsembleFromDir } from '../core/models/price-ensemble-node';
  * Loads the shipped models from public/models (or `root`) in Node, every file checked against its SHA-256 in the
  * manifest (node:crypto); a model that fails is null with its reason.
  */
-export async function loadNodeModels(root: string = DEFAULT_MODELS_DIR): Promise<PipelineModels> {
+export async function loadNodeModels(root: string = DEFAULT_MODELS_DIR): Promise<VerifiedModels> {
   return loadVerifiedModels(nodeModelFiles(root), {
     cnn: (handler) => {
       useNodeWasmFiles();

@@ -73,7 +73,7 @@ describe('shipped models', () => {
     const models = await loadNodeModels();
     try {
       expect(modelStatusOf(models)).toMatchObject({ models_loaded: true, error: null });
-      expect(models.skillful).not.toBeNull();
+      expect(models.manifest).not.toBeNull();
     } finally {
       dispose(models);
     }
