@@ -18,11 +18,15 @@ export interface ScoredPrediction extends PendingPrediction {
   realizedReturn: number;
 }
 
+/** Live track record of one horizon: predictions scored once their horizon has passed. */
 export interface HorizonScore {
   horizon: number;
   scored: number;
+  /** Share of scored predictions whose direction was right (null before any is scored). */
   hitRate: number | null;
+  /** Spearman correlation of predicted vs realised log return (null with fewer than 10 scored). */
   ic: number | null;
+  /** Share of realised closes inside the 80% interval. */
   coverage: number | null;
 }
 

@@ -1,11 +1,12 @@
+import { PRICE_HORIZONS, type EnsembleMember, type PriceHorizon } from '../models/price-ensemble-params';
 import type { PatternName } from '../patterns/names';
 
-/** Horizons of the price predictor, in candles of the stream's timeframe. */
-export const HORIZONS = [1, 5, 15, 60] as const;
-export type Horizon = (typeof HORIZONS)[number];
-export type HorizonKey = `${Horizon}`;
+export type { EnsembleMember };
 
-export type EnsembleMember = 'xgboost' | 'hist_gbdt' | 'random_forest';
+/** Horizons of the price predictor, in candles of the stream's timeframe (declared in price-ensemble-params.ts). */
+export type Horizon = PriceHorizon extends `${infer N extends number}` ? N : never;
+export type HorizonKey = `${Horizon}`;
+export const HORIZONS: readonly Horizon[] = Object.freeze(PRICE_HORIZONS.map((h) => Number(h) as Horizon));
 
 export interface HorizonPrediction {
   prediction: number;

@@ -18,7 +18,7 @@ import {
  * with a calibrated direction confidence and an 80% interval (see price-calibration.ts).
  *
  * The ort runtime is passed in: the worker gives `onnxruntime-web/wasm` with its wasm files served by Vite
- * (ort-wasm-browser.ts), Node gives `onnxruntime-web` (price-ensemble-node.ts). Artifacts come from a reader, so
+ * (price-ensemble-browser.ts), Node gives `onnxruntime-web` (price-ensemble-node.ts). Artifacts come from a reader, so
  * the browser fetches URLs and Node reads files. A model trained on another feature schema is refused.
  */
 export { ENSEMBLE_MEMBERS, PRICE_HORIZONS, PriceEnsembleLoadError };
