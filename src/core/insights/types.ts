@@ -1,22 +1,17 @@
-import { PRICE_HORIZONS, type EnsembleMember, type PriceHorizon } from '../models/price-ensemble-params';
+import {
+  PRICE_HORIZONS,
+  type EnsembleMember,
+  type HorizonPrediction,
+  type PriceHorizon,
+} from '../models/price-ensemble-params';
 import type { PatternName } from '../patterns/names';
 
-export type { EnsembleMember };
+export type { EnsembleMember, HorizonPrediction };
 
 /** Horizons of the price predictor, in candles of the stream's timeframe (declared in price-ensemble-params.ts). */
 export type Horizon = PriceHorizon extends `${infer N extends number}` ? N : never;
 export type HorizonKey = `${Horizon}`;
 export const HORIZONS: readonly Horizon[] = Object.freeze(PRICE_HORIZONS.map((h) => Number(h) as Horizon));
-
-export interface HorizonPrediction {
-  prediction: number;
-  return: number;
-  lower: number;
-  upper: number;
-  confidence: number;
-  std: number;
-  models: Record<EnsembleMember, number>;
-}
 
 export interface PatternsPart {
   /** CNN probability per pattern above its decision threshold. */

@@ -10,6 +10,17 @@ export const ENSEMBLE_MEMBERS = ['xgboost', 'hist_gbdt', 'random_forest'] as con
 /** `hist_gbdt` is scikit-learn's HistGradientBoostingRegressor (LightGBM-style), not LightGBM. */
 export type EnsembleMember = (typeof ENSEMBLE_MEMBERS)[number];
 
+/** The predictor's output for one horizon (what insights show). */
+export interface HorizonPrediction {
+  prediction: number;
+  return: number;
+  lower: number;
+  upper: number;
+  confidence: number;
+  std: number;
+  models: Record<EnsembleMember, number>;
+}
+
 /** Piecewise-linear, non-decreasing map from signal strength |ret| / vol_h to P(direction right). */
 export interface ConfidenceCurve {
   x: readonly number[];

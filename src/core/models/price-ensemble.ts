@@ -1,6 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
 import { featureSchemaHash, MODEL_FEATURE_NAMES } from '../features/registry';
-import type { HorizonPrediction } from '../insights/types';
 import { closeInterval, directionConfidence, spread, volatilityScale } from './price-calibration';
 import {
   ENSEMBLE_MEMBERS,
@@ -8,6 +7,7 @@ import {
   PRICE_HORIZONS,
   PriceEnsembleLoadError,
   type EnsembleMember,
+  type HorizonPrediction,
   type PriceEnsembleParams,
   type PriceHorizon,
 } from './price-ensemble-params';
