@@ -1,18 +1,17 @@
 import type { Candle } from '../src/core/candles/candle';
+import type { SeriesKey } from '../src/core/candles/series-key';
 import type { Timeframe } from '../src/core/candles/timeframe';
 import type { ReplaySpeed, ReplayStatus } from '../src/feeds/replay';
 import type { HorizonKey, HorizonPrediction, Insight, PatternsPart, Signal } from '../src/core/insights/types';
+import type { HorizonScore } from '../src/core/insights/track-record';
 import type { PatternName } from '../src/core/patterns/names';
 import type { BacktestResult } from '../src/core/backtest';
 
 /** Where a stream's candles come from. */
 export type StreamSource = 'live' | 'simulated' | 'replay' | 'cache';
 
-export interface StreamKey {
-  exchange: string;
-  symbol: string;
-  timeframe: Timeframe;
-}
+/** A stream is named by its series key (src/core/candles/series-key.ts). */
+export type StreamKey = SeriesKey;
 
 /** One push to a subscriber: a candle update (closed or still open) of a stream. */
 export interface StreamUpdate {
@@ -81,21 +80,8 @@ export interface EngineStatus {
   storage: string;
 }
 
-/** Live track record of one horizon: predictions scored once their horizon has passed. */
-export interface TrackRecordHorizon {
-  horizon: number;
-  scored: number;
-  /** Share of scored predictions whose direction was right (null before any is scored). */
-  hitRate: number | null;
-  /** Spearman correlation of predicted vs realised log return (null with fewer than 10 scored). */
-  ic: number | null;
-  /** Share of realised closes inside the 80% interval. */
-  coverage: number | null;
-  /** Scored predictions that claimed skill (hit rate, IC and calibration are over these). */
-  claimed: number;
-  /** Calibration error of the claimed confidences (null under 20 claimed). */
-  calibrationError: number | null;
-}
+/** Live track record of one horizon (src/core/insights/track-record.ts). */
+export type TrackRecordHorizon = HorizonScore;
 
 export interface TrackRecord {
   /** This stream, over the last scored predictions kept in memory. */

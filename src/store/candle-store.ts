@@ -4,9 +4,10 @@ import { withDb, type DbSource } from './connection';
 import type { CandlecastDb } from './db';
 import { ignore, isQuotaExceeded, QuotaGuard, type EvictionReport, type StoreStatus } from './quota-guard';
 import type { CandleKey, StoredCandleRecord } from './schema';
-import { checkSeriesKey, describeSeries, type StoredSeriesKey } from './series-key';
+import { checkSeriesKey, describeSeries, type SeriesKey } from '../core/candles/series-key';
 
-export type { StoredSeriesKey } from './series-key';
+/** @deprecated the same type as SeriesKey (src/core/candles/series-key.ts); kept so code written against it still compiles. */
+export type StoredSeriesKey = SeriesKey;
 export type { EvictionReport, StoreStatus } from './quota-guard';
 
 export interface RejectedCandle {
@@ -24,7 +25,7 @@ export interface UpsertResult {
   error: string | null;
 }
 
-export interface SeriesSummary extends StoredSeriesKey {
+export interface SeriesSummary extends SeriesKey {
   count: number;
   first: number;
   last: number;
@@ -62,7 +63,7 @@ export class CandleStore {
    * Validates each candle (finite, positive prices, OHLC consistent, time on the timeframe's grid), writes the
    * valid ones in one transaction and reports the others. A candle repeated within `candles` keeps its last value.
    */
-  async upsert(key: StoredSeriesKey, candles: readonly Candle[]): Promise<UpsertResult> {
+  async upsert(key: SeriesKey, candles: readonly Candle[]): Promise<UpsertResult> {
     checkSeriesKey(key);
     const rows: StoredCandleRecord[] = [];
     const rejected: RejectedCandle[] = [];
@@ -79,7 +80,7 @@ export class CandleStore {
   }
 
   /** Candles of the series with from <= time <= to, ascending, at most `limit` (the earliest ones). */
-  async range(key: StoredSeriesKey, from = -Infinity, to = Infinity, limit?: number): Promise<Candle[]> {
+  async range(key: SeriesKey, from = -Infinity, to = Infinity, limit?: number): Promise<Candle[]> {
     checkSeriesKey(key);
     if (from > to) return [];
     return withDb(this.source, async (db) => {
@@ -89,7 +90,7 @@ export class CandleStore {
   }
 
   /** The last `n` candles of the series, ascending. */
-  async latest(key: StoredSeriesKey, n: number): Promise<Candle[]> {
+  async latest(key: SeriesKey, n: number): Promise<Candle[]> {
     checkSeriesKey(key);
     if (n <= 0) return [];
     return withDb(this.source, async (db) => {
@@ -104,7 +105,7 @@ export class CandleStore {
   }
 
   /** Open time of the series' newest candle, or null when none is stored. */
-  async lastTime(key: StoredSeriesKey): Promise<number | null> {
+  async lastTime(key: SeriesKey): Promise<number | null> {
     checkSeriesKey(key);
     return withDb(this.source, async (db) => {
       const cursor = await db.transaction('candles').store.openKeyCursor(bounds(key, -Infinity, Infinity), 'prev');
@@ -113,7 +114,7 @@ export class CandleStore {
   }
 
   /** Candles stored for the series, or in total without a key. */
-  async count(key?: StoredSeriesKey): Promise<number> {
+  async count(key?: SeriesKey): Promise<number> {
     if (key) checkSeriesKey(key);
     return withDb(this.source, (db) => db.count('candles', key ? bounds(key, -Infinity, Infinity) : undefined));
   }
@@ -128,7 +129,7 @@ export class CandleStore {
         const first = await store.openKeyCursor(after);
         if (!first) return out;
         const [exchange, symbol, timeframe, firstTime] = first.key;
-        const key = { exchange, symbol, timeframe } as StoredSeriesKey;
+        const key = { exchange, symbol, timeframe } as SeriesKey;
         const all = bounds(key, -Infinity, Infinity);
         const [count, last] = await Promise.all([store.count(all), store.openKeyCursor(all, 'prev')]);
         out.push({ ...key, count, first: firstTime, last: last ? last.key[3] : firstTime });
@@ -138,7 +139,7 @@ export class CandleStore {
   }
 
   /** Deletes the series' candles with from <= time <= to; returns how many there were. */
-  async delete(key: StoredSeriesKey, from = -Infinity, to = Infinity): Promise<number> {
+  async delete(key: SeriesKey, from = -Infinity, to = Infinity): Promise<number> {
     checkSeriesKey(key);
     return withDb(this.source, async (db) => {
       const tx = db.transaction('candles', 'readwrite');
@@ -175,13 +176,13 @@ async function putAll(db: CandlecastDb, rows: readonly StoredCandleRecord[]): Pr
   }
 }
 
-function bounds(key: StoredSeriesKey, from: number, to: number): IDBKeyRange {
+function bounds(key: SeriesKey, from: number, to: number): IDBKeyRange {
   const lower: CandleKey = [key.exchange, key.symbol, key.timeframe, from];
   const upper: CandleKey = [key.exchange, key.symbol, key.timeframe, to];
   return IDBKeyRange.bound(lower, upper);
 }
 
-function toRecord(key: StoredSeriesKey, c: Candle): StoredCandleRecord {
+function toRecord(key: SeriesKey, c: Candle): StoredCandleRecord {
   return {
     exchange: key.exchange,
     symbol: key.symbol,
@@ -199,7 +200,7 @@ function toCandle(r: StoredCandleRecord): Candle {
   return { time: r.time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume };
 }
 
-function rejectionMessage(key: StoredSeriesKey, total: number, rejected: readonly RejectedCandle[]): string | null {
+function rejectionMessage(key: SeriesKey, total: number, rejected: readonly RejectedCandle[]): string | null {
   if (rejected.length === 0) return null;
   const shown = rejected
     .slice(0, SHOWN_PROBLEMS)

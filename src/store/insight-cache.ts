@@ -1,13 +1,9 @@
-import type { Timeframe } from '../core/candles/timeframe';
 import { withDb, type DbSource } from './connection';
 import { ignore } from './quota-guard';
-import type { CandleKey, InsightCacheRecord } from './schema';
-import { checkSeriesKey, seriesTuple, type StoredSeriesKey } from './series-key';
+import { checkSeriesKey, type SeriesKey } from '../core/candles/series-key';
+import { seriesTuple, type CandleKey, type InsightCacheRecord } from './schema';
 
-export interface InsightCacheKey {
-  exchange: string;
-  symbol: string;
-  timeframe: Timeframe;
+export interface InsightCacheKey extends SeriesKey {
   /** Open time of the candle the insight was computed on. */
   time: number;
 }
@@ -58,7 +54,7 @@ export class InsightCache<T = unknown> {
   }
 
   /** Drops every entry of the series; returns how many there were. */
-  async invalidateSeries(key: StoredSeriesKey): Promise<number> {
+  async invalidateSeries(key: SeriesKey): Promise<number> {
     checkSeriesKey(key);
     return withDb(this.source, async (db) => {
       const tx = db.transaction('insights', 'readwrite');

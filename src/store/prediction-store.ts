@@ -3,9 +3,9 @@ import type { CandleStore } from './candle-store';
 import { withDb, type DbSource } from './connection';
 import { ignore, type QuotaGuard } from './quota-guard';
 import type { PredictionDbRecord, PredictionKey } from './schema';
-import { checkSeriesKey, describeSeries, type StoredSeriesKey } from './series-key';
+import { checkSeriesKey, describeSeries, sameSeries, type SeriesKey } from '../core/candles/series-key';
 
-export interface PredictionId extends StoredSeriesKey {
+export interface PredictionId extends SeriesKey {
   /** Open time of the (closed) candle the prediction was made on. */
   time: number;
   /** Horizon in candles of the series' timeframe (SPEC §2: 1, 5, 15, 60). */
@@ -34,7 +34,7 @@ export interface PredictionRecord extends PredictionInput {
 export interface ListUnscoredOptions {
   /** Only predictions whose horizon has passed by this instant (default: all unscored). */
   dueBy?: number;
-  series?: StoredSeriesKey;
+  series?: SeriesKey;
   limit?: number;
 }
 
@@ -170,7 +170,7 @@ export class PredictionStore {
   }
 
   /** Predictions of the series with from <= time <= to, ascending by time then horizon; optionally one horizon. */
-  async range(series: StoredSeriesKey, from = -Infinity, to = Infinity, horizon?: number): Promise<PredictionRecord[]> {
+  async range(series: SeriesKey, from = -Infinity, to = Infinity, horizon?: number): Promise<PredictionRecord[]> {
     checkSeriesKey(series);
     if (from > to) return [];
     const { exchange, symbol, timeframe } = series;
@@ -213,10 +213,6 @@ function fieldsOf(p: PredictionInput): PredictionInput {
 function toPublic(row: PredictionDbRecord): PredictionRecord {
   const { pendingDue: _pending, ...rest } = row;
   return rest;
-}
-
-function sameSeries(a: StoredSeriesKey, b: StoredSeriesKey): boolean {
-  return a.exchange === b.exchange && a.symbol === b.symbol && a.timeframe === b.timeframe;
 }
 
 function describeId(id: PredictionId): string {

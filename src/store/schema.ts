@@ -1,3 +1,4 @@
+import type { SeriesKey } from '../core/candles/series-key';
 import type { DBSchema } from 'idb';
 import type { Timeframe } from '../core/candles/timeframe';
 
@@ -5,6 +6,11 @@ import type { Timeframe } from '../core/candles/timeframe';
 export type CandleKey = [exchange: string, symbol: string, timeframe: string, time: number];
 /** Key of one series, the prefix of CandleKey. */
 export type SeriesKeyTuple = [exchange: string, symbol: string, timeframe: string];
+
+/** The 'by-series' index key of a series. */
+export function seriesTuple(key: SeriesKey): SeriesKeyTuple {
+  return [key.exchange, key.symbol, key.timeframe];
+}
 /** Primary key of a stored prediction: (exchange, symbol, timeframe, candle time, horizon in candles). */
 export type PredictionKey = [exchange: string, symbol: string, timeframe: string, time: number, horizon: number];
 

@@ -19,6 +19,7 @@ export interface ScoredPrediction extends PendingPrediction {
   realizedReturn: number;
 }
 
+/** Live track record of one horizon: predictions scored once their horizon has passed. */
 export interface HorizonScore {
   horizon: number;
   scored: number;

@@ -1,31 +1,18 @@
+import {
+  PRICE_HORIZONS,
+  type AbstainReason,
+  type EnsembleMember,
+  type HorizonPrediction,
+  type PriceHorizon,
+} from '../models/price-ensemble-params';
 import type { PatternName } from '../patterns/names';
 
-/** Horizons of the price predictor, in candles of the stream's timeframe. */
-export const HORIZONS = [1, 5, 15, 60] as const;
-export type Horizon = (typeof HORIZONS)[number];
+export type { AbstainReason, EnsembleMember, HorizonPrediction };
+
+/** Horizons of the price predictor, in candles of the stream's timeframe (declared in price-ensemble-params.ts). */
+export type Horizon = PriceHorizon extends `${infer N extends number}` ? N : never;
 export type HorizonKey = `${Horizon}`;
-
-export type EnsembleMember = 'xgboost' | 'hist_gbdt' | 'random_forest';
-
-/**
- * Why a horizon abstains: no proven edge at this (timeframe, horizon), a timeframe the walk-forward never
- * tested, or an out-of-distribution stream.
- */
-export type AbstainReason = 'no_edge' | 'untested_timeframe' | 'out_of_distribution';
-
-export interface HorizonPrediction {
-  prediction: number;
-  return: number;
-  lower: number;
-  upper: number;
-  confidence: number;
-  std: number;
-  models: Record<EnsembleMember, number>;
-  /** True where the model claims skill for this candle; false = abstention (return 0, confidence 0.5). */
-  skill: boolean;
-  /** Why it abstains (null when it claims). */
-  abstain_reason: AbstainReason | null;
-}
+export const HORIZONS: readonly Horizon[] = Object.freeze(PRICE_HORIZONS.map((h) => Number(h) as Horizon));
 
 /** The dissimilarity of the current inputs to the training data (SPEC §2). */
 export interface OodStatus {

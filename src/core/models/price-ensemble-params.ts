@@ -10,6 +10,27 @@ export const ENSEMBLE_MEMBERS = ['xgboost', 'hist_gbdt', 'random_forest'] as con
 /** `hist_gbdt` is scikit-learn's HistGradientBoostingRegressor (LightGBM-style), not LightGBM. */
 export type EnsembleMember = (typeof ENSEMBLE_MEMBERS)[number];
 
+/**
+ * Why a horizon abstains: no proven edge at this (timeframe, horizon), a timeframe the walk-forward never
+ * tested, or an out-of-distribution stream.
+ */
+export type AbstainReason = 'no_edge' | 'untested_timeframe' | 'out_of_distribution';
+
+/** The predictor's output for one horizon (what insights show). */
+export interface HorizonPrediction {
+  prediction: number;
+  return: number;
+  lower: number;
+  upper: number;
+  confidence: number;
+  std: number;
+  models: Record<EnsembleMember, number>;
+  /** True where the model claims skill for this candle; false = abstention (return 0, confidence 0.5). */
+  skill: boolean;
+  /** Why it abstains (null when it claims). */
+  abstain_reason: AbstainReason | null;
+}
+
 /** Piecewise-linear, non-decreasing map from signal strength |ret| / vol_h to P(direction right). */
 export interface ConfidenceCurve {
   x: readonly number[];

@@ -1,6 +1,5 @@
 import type * as Ort from 'onnxruntime-web';
 import { parseTimeframe, timeframeMs } from '../candles/timeframe';
-import type { HorizonPrediction } from '../insights/types';
 import { AdaptiveCalibration } from './price-adaptive';
 import { spread } from './price-calibration';
 import { OodScorer, type OodResult } from './price-ood';
@@ -18,6 +17,7 @@ import {
   PRICE_HORIZONS,
   PriceEnsembleLoadError,
   type EnsembleMember,
+  type HorizonPrediction,
   type PriceEnsembleParams,
   type PriceHorizon,
 } from './price-ensemble-params';
@@ -28,7 +28,7 @@ import {
  * with a calibrated direction confidence and an 80% interval (see price-calibration.ts).
  *
  * The ort runtime is passed in: the worker gives `onnxruntime-web/wasm` with its wasm files served by Vite
- * (ort-wasm-browser.ts), Node gives `onnxruntime-web` (price-ensemble-node.ts). Artifacts come from a reader, so
+ * (price-ensemble-browser.ts), Node gives `onnxruntime-web` (price-ensemble-node.ts). Artifacts come from a reader, so
  * the browser fetches URLs and Node reads files. A model trained on another feature schema is refused.
  */
 export { ENSEMBLE_MEMBERS, PRICE_HORIZONS, PriceEnsembleLoadError };

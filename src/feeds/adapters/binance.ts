@@ -9,7 +9,7 @@ import {
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
-import { candleOf, epochMs, isObject, num, parseJson } from './parse';
+import { candleOf, epochMs, isObject, num, parseJson, trimSlash } from './parse';
 
 /**
  * Binance spot. REST: GET /api/v3/klines (ascending 12-element rows, prices as strings, at most 1000 rows,
@@ -89,7 +89,3 @@ export const binance: ExchangeAdapter = {
     return out;
   },
 };
-
-export function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}

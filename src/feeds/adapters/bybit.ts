@@ -10,8 +10,7 @@ import {
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
-import { trimSlash } from './binance';
-import { ascending, candleOf, epochMs, isObject, num, parseJson } from './parse';
+import { ascending, candleOf, epochMs, isObject, num, parseJson, trimSlash } from './parse';
 
 const INTERVALS: Partial<Record<Timeframe, string>> = {
   '1m': '1',

@@ -8,8 +8,7 @@ import {
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
-import { trimSlash } from './binance';
-import { ascending, candleOf, epochSec, isObject, isoMs, num, parseJson } from './parse';
+import { ascending, candleOf, epochSec, isObject, isoMs, num, parseJson, trimSlash } from './parse';
 
 /** Coinbase Exchange candle granularities (seconds); other timeframes are refused. */
 const GRANULARITY: Partial<Record<Timeframe, number>> = {

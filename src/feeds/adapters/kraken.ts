@@ -10,8 +10,7 @@ import {
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
-import { trimSlash } from './binance';
-import { ascending, candleOf, epochSec, isObject, isoMs, num, parseJson } from './parse';
+import { ascending, candleOf, epochSec, isObject, isoMs, num, parseJson, trimSlash } from './parse';
 
 /** Kraken intervals in minutes (its weekly and 15-day candles are not Monday-aligned: not offered). */
 const INTERVALS: Partial<Record<Timeframe, number>> = {

@@ -10,8 +10,7 @@ import {
   type RestWindow,
   type WsEvent,
 } from '../exchange-types';
-import { trimSlash } from './binance';
-import { ascending, candleOf, epochMs, isObject, num, parseJson } from './parse';
+import { ascending, candleOf, epochMs, isObject, num, parseJson, trimSlash } from './parse';
 
 /** OKX bar names; 6h and longer use the UTC-aligned variants (plain 6H/12H/1D/1W open at Hong Kong time). */
 const BARS: Partial<Record<Timeframe, string>> = {

@@ -70,3 +70,8 @@ export function ascending(candles: Candle[]): Candle[] {
   candles.sort((a, b) => a.time - b.time);
   return candles;
 }
+
+/** A base URL without its trailing slashes (endpoints are joined as `${base}/path`). */
+export function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

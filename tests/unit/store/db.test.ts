@@ -4,7 +4,6 @@ import { CandleStore } from '../../../src/store/candle-store';
 import { CandlecastConnection, type ConnectionEvent } from '../../../src/store/connection';
 import { DB_VERSION, DbOutdatedError, MIGRATIONS, openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
 import { runMigrations, type Migration, type UpgradeTransaction } from '../../../src/store/migrations';
-import { SettingsStore } from '../../../src/store/settings-store';
 import { syntheticCandles } from './candles';
 import { freshIdbFactory } from '../../helpers/fake-idb';
 
@@ -92,9 +91,9 @@ describe('schema and migrations', () => {
       ['bybit', T0 - 3_600_000],
       ['bybit', T0 - 3_600_000 + 60_000],
     ]);
-    const settings = new SettingsStore(db);
-    expect(await settings.get('theme')).toBe('dark');
-    expect(await settings.get('symbol')).toBe('ETHUSDT');
+    // the v1 settings rows survive the upgrade
+    expect((await db.get('settings', 'theme'))?.value).toBe('dark');
+    expect((await db.get('settings', 'symbol'))?.value).toBe('ETHUSDT');
     const fresh = await openCandlecastDb('fresh', factory);
     expect(describeSchema(db as unknown as IDBDatabase)).toEqual(describeSchema(fresh as unknown as IDBDatabase));
     db.close();

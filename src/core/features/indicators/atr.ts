@@ -21,7 +21,8 @@ export class Atr extends Indicator {
 
   /** Feed the true range of candles 1, 2, ... */
   update(tr: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const i = ++this.count;
     if (i < n) {

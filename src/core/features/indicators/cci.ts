@@ -17,7 +17,8 @@ export class Cci extends Indicator {
   }
 
   update(high: number, low: number, close: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const tp = (high + low + close) / 3;
     const t = this.count++;

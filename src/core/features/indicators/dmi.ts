@@ -30,7 +30,8 @@ export class Dmi extends Indicator {
   }
 
   update(high: number, low: number, close: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const i = this.count++;
     this.plusDi = this.minusDi = this.result = NaN;

@@ -24,7 +24,8 @@ export class Ema extends Indicator {
   }
 
   update(x: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const i = this.count - this.skip;
     this.count++;
     if (i < 0) return (this.result = NaN);

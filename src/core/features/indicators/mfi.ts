@@ -22,7 +22,8 @@ export class Mfi extends Indicator {
   }
 
   update(high: number, low: number, close: number, volume: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const i = this.count++;
     const tp = (high + low + close) / 3;

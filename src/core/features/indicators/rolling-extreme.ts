@@ -29,7 +29,8 @@ export class RollingExtreme extends Indicator {
   }
 
   update(x: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const cap = this.cap;
     const t = this.count;

@@ -32,7 +32,8 @@ export class RollingSum extends Indicator {
   }
 
   update(x: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const pos = this.pos;
     const old = this.count >= n ? this.buf[pos]! : 0;

@@ -24,7 +24,8 @@ export class Rsi extends Indicator {
   }
 
   update(x: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const i = this.count++;
     if (i === 0) {

@@ -23,7 +23,8 @@ export class RunningWindowSum extends Indicator {
   }
 
   update(x: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const pos = this.pos;
     this.buf[pos] = x; // overwrites the value that left the window one step ago (already subtracted)

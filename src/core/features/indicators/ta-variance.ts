@@ -28,7 +28,8 @@ export class TaVariance extends Indicator {
   }
 
   update(x: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const n = this.period;
     const pos = this.pos;
     this.buf[pos] = x;

@@ -27,7 +27,8 @@ export class VolumeFlow extends Indicator {
   }
 
   update(high: number, low: number, close: number, volume: number, replace: boolean): number {
-    this.begin(replace);
+    if (replace) this.restore();
+    else this.save();
     const i = this.count++;
     if (i === 0) this.obvAcc = volume;
     else if (close > this.prevClose) this.obvAcc += volume;

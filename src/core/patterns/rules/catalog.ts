@@ -35,11 +35,11 @@ export type RuleKey = keyof typeof RULE_FACTORIES;
 export const RULE_KEYS = Object.keys(RULE_FACTORIES) as RuleKey[];
 
 /** Which part of a rule's signed output counts as the pattern. */
-export type Signal = 'nonzero' | 'positive' | 'negative';
+export type RuleSignal = 'nonzero' | 'positive' | 'negative';
 
 export interface PatternSpec {
   readonly rule: RuleKey;
-  readonly signal: Signal;
+  readonly signal: RuleSignal;
   /** The TA-Lib function it follows, or null for candlecast's own definition. */
   readonly talib: string | null;
 }
@@ -63,7 +63,7 @@ export const PATTERN_SPECS: Readonly<Record<PatternName, PatternSpec>> = {
   marubozu: { rule: 'marubozu', signal: 'nonzero', talib: 'CDLMARUBOZU' },
 };
 
-export function signalled(signal: Signal, value: number): boolean {
+export function signalled(signal: RuleSignal, value: number): boolean {
   return signal === 'nonzero' ? value !== 0 : signal === 'positive' ? value > 0 : value < 0;
 }
 

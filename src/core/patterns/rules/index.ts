@@ -5,5 +5,5 @@
 export { detectPatterns } from './batch';
 export { PatternRuleDetector } from './streaming';
 export { PATTERN_LOOKBACK } from './lookback';
-export { PATTERN_SPECS, type PatternSpec, type Signal } from './catalog';
+export { PATTERN_SPECS, type PatternSpec, type RuleSignal } from './catalog';
 export { CandleSettings, RangeType, type CandleSetting } from './candle-settings';
