@@ -22,6 +22,8 @@ export const backtestCommand: Command = {
     if (cost < 0 || cost >= 1) throw new CliError(`option --cost must be in [0, 1), got ${cost}`);
     if (slippage < 0 || slippage >= 1) throw new CliError(`option --slippage must be in [0, 1), got ${slippage}`);
     const candles = readCandlesFile(file);
+    const timeframe = args.options.get('timeframe') ?? inferTimeframe(candles.map((c) => c.time));
+    if (!timeframe) throw new CliError(`${file}: cannot tell the timeframe from the candle times (pass --timeframe)`);
     const models = await loadNodeModels();
     for (const err of [models.cnnError, models.priceError]) {
       if (err) process.stderr.write(`candlecast backtest: model not loaded: ${err}\n`);
@@ -32,7 +34,7 @@ export const backtestCommand: Command = {
       key: {
         exchange: args.options.get('exchange') ?? 'csv',
         symbol: args.options.get('symbol') ?? 'UNKNOWN',
-        timeframe: args.options.get('timeframe') ?? inferTimeframe(candles.map((c) => c.time)) ?? 'unknown',
+        timeframe,
       },
     });
     writeOutput(`${JSON.stringify(result.report, null, 2)}\n`, args.options.get('out'));

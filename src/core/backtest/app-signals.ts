@@ -1,14 +1,13 @@
 import type { Candle, CandleColumns } from '../candles/candle';
 import { toColumns } from '../candles/candle';
-import { computeFeatures } from '../features';
-import { featureIndex, MODEL_FEATURE_INDICES } from '../features/registry';
+import { computeFeatures, modelMatrixOf } from '../features';
+import { featureIndex } from '../features/registry';
 import { buildInsight, TREND_LOOKBACK, type CnnOutput } from '../insights/builder';
-import { modelStatusOf, type PipelineModels, type PriceModel } from '../insights/pipeline';
-import type { HorizonKey, HorizonPrediction, Signal } from '../insights/types';
-import { HORIZONS } from '../insights/types';
+import { modelStatusOf, type PipelineModels, type PriceServed } from '../insights/pipeline';
+import { DEFAULT_SIGNAL_COST } from '../insights/signals';
+import type { Signal } from '../insights/types';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { detectPatterns } from '../patterns/rules';
-import type { PriceBatch } from '../models/price-ensemble';
 import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../patterns/window';
 
 /** Where a long computation is: `done` of `total` units of the named stage. */
@@ -23,70 +22,10 @@ export interface SeriesSignals {
   modelVersion: string | null;
 }
 
-/** Rows per model call: big enough for throughput, small enough to report progress and let the worker breathe. */
+/** Rows per CNN call: big enough for throughput, small enough to report progress and let the worker breathe. */
 const CHUNK = 4096;
 
-interface PriceBatchModel extends PriceModel {
-  predictBatch(features: ArrayLike<number>, rows: number, closes: ArrayLike<number>): Promise<PriceBatch>;
-}
-
-function hasBatch(model: PriceModel): model is PriceBatchModel {
-  return typeof (model as Partial<PriceBatchModel>).predictBatch === 'function';
-}
-
 const RSI_14 = featureIndex('rsi_14');
-const NM = MODEL_FEATURE_INDICES.length;
-
-async function pricePredictions(
-  model: PriceModel,
-  columns: Float64Array[],
-  cols: CandleColumns,
-  progress: BacktestProgress,
-): Promise<Array<Record<HorizonKey, HorizonPrediction> | null>> {
-  const n = cols.close.length;
-  const out = new Array<Record<HorizonKey, HorizonPrediction> | null>(n).fill(null);
-  for (let start = 0; start < n; start += CHUNK) {
-    const rows = Math.min(CHUNK, n - start);
-    const matrix = new Float64Array(rows * NM);
-    for (let j = 0; j < NM; j++) {
-      const col = columns[MODEL_FEATURE_INDICES[j]!]!;
-      for (let r = 0; r < rows; r++) matrix[r * NM + j] = col[start + r]!;
-    }
-    if (hasBatch(model)) {
-      const batch = await model.predictBatch(matrix, rows, cols.close.subarray(start, start + rows));
-      for (let r = 0; r < rows; r++) {
-        if (!batch.predictable[r]) continue;
-        const close = cols.close[start + r]!;
-        const row = {} as Record<HorizonKey, HorizonPrediction>;
-        for (const h of HORIZONS) {
-          const key = String(h) as HorizonKey;
-          const c = batch.horizons[key];
-          row[key] = {
-            prediction: c.prediction[r]!,
-            return: c.return[r]!,
-            lower: c.lower[r]!,
-            upper: c.upper[r]!,
-            confidence: c.confidence[r]!,
-            std: c.std[r]!,
-            models: {
-              xgboost: close * Math.exp(c.memberReturns.xgboost[r]!),
-              hist_gbdt: close * Math.exp(c.memberReturns.hist_gbdt[r]!),
-              random_forest: close * Math.exp(c.memberReturns.random_forest[r]!),
-            },
-          };
-        }
-        out[start + r] = row;
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        const p = await model.predict(matrix.subarray(r * NM, (r + 1) * NM), { close: cols.close[start + r]! });
-        out[start + r] = p;
-      }
-    }
-    progress('price ensemble', Math.min(1, (start + rows) / n));
-  }
-  return out;
-}
 
 async function cnnProbabilities(
   models: PipelineModels,
@@ -120,6 +59,7 @@ export async function appSignals(
   models: PipelineModels,
   key: { exchange: string; symbol: string; timeframe: string },
   progress: BacktestProgress = () => {},
+  cost: number = DEFAULT_SIGNAL_COST,
 ): Promise<SeriesSignals> {
   const cols = toColumns(candles);
   const n = candles.length;
@@ -127,9 +67,12 @@ export async function appSignals(
   progress('features', 1);
   const rules = detectPatterns(cols);
   const probabilities = await cnnProbabilities(models, cols, progress);
-  const predictions = models.price
-    ? await pricePredictions(models.price, columns, cols, progress)
-    : new Array<null>(n).fill(null);
+  let predictions: Array<PriceServed | null> = new Array<null>(n).fill(null);
+  if (models.price) {
+    const matrix = modelMatrixOf(columns);
+    predictions = await models.price.serveSeries(matrix.values, matrix.rows, cols.close, key.timeframe);
+    progress('price ensemble', 1);
+  }
   const thresholds = models.cnn ? PATTERN_NAMES.map((p) => models.cnn!.thresholds[p]) : [];
   const modelStatus = modelStatusOf(models);
   const rsi = columns[RSI_14]!;
@@ -155,9 +98,10 @@ export async function appSignals(
       recent: candles.slice(Math.max(0, i - TREND_LOOKBACK - 2), i + 1),
       rules: ruleState,
       cnn,
-      predictions: predictions[i] ?? null,
+      predictions: predictions[i]?.predictions ?? null,
+      ood: predictions[i]?.ood ?? null,
+      cost,
       rsi14: Number.isFinite(r) ? r : null,
-      skillful: models.skillful ?? null,
       modelStatus,
       computedMs: 0,
     }).signals;

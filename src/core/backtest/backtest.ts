@@ -61,7 +61,7 @@ export async function runBacktest(
   if (!(costs.slippage >= 0 && costs.slippage < 1))
     throw new RangeError(`slippage must be in [0, 1), got ${costs.slippage}`);
   const key = options.key ?? { exchange: 'import', symbol: 'UNKNOWN', timeframe: 'unknown' };
-  const series = await appSignals(candles, models, key, options.progress);
+  const series = await appSignals(candles, models, key, options.progress, costs.cost);
   return scoreSignals(candles, series.signals, series.firstScored, series.modelVersion, costs);
 }
 

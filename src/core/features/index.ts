@@ -4,4 +4,4 @@
  */
 export * from './registry';
 export { FeatureEngine } from './engine';
-export { computeFeatures, modelFeatureMatrix } from './batch';
+export { computeFeatures, modelFeatureMatrix, modelMatrixOf } from './batch';

@@ -22,10 +22,13 @@ export interface PatternModel {
 export interface PriceStreamModel {
   /** A candle closed with these final engine model features (feeds the adaptive calibration, in order). */
   closed(features: ArrayLike<number>, close: number): void;
-  predict(
-    features: ArrayLike<number>,
-    close: number,
-  ): Promise<{ predictions: Record<HorizonKey, HorizonPrediction>; ood: OodStatus } | { warmup: true; reason: string }>;
+  predict(features: ArrayLike<number>, close: number): Promise<PriceServed | { warmup: true; reason: string }>;
+}
+
+/** One candle's served price output. */
+export interface PriceServed {
+  predictions: Record<HorizonKey, HorizonPrediction>;
+  ood: OodStatus;
 }
 
 /** The price ensemble as the pipeline uses it (src/core/models/price-ensemble.ts satisfies it). */
@@ -33,6 +36,16 @@ export interface PriceModel {
   readonly backend: string;
   readonly version: string;
   stream(timeframe: string): PriceStreamModel;
+  /**
+   * Every row of a series (row-major model features) served in order exactly as a stream would serve its
+   * candles one by one; null rows are warm-up. The backtest's batch path.
+   */
+  serveSeries(
+    features: ArrayLike<number>,
+    rows: number,
+    closes: ArrayLike<number>,
+    timeframe: string,
+  ): Promise<Array<PriceServed | null>>;
 }
 
 /** The models an engine runs with; a model that failed to load is null with the reason beside it. */

@@ -147,30 +147,26 @@ export class PriceEnsemble {
   }
 
   /**
-   * Predictions for every row of a series, in order, adapting as outcomes are realised (the CLI's batch
-   * path): `features` is the engine's row-major model-feature matrix, `closes` the closes, `timeframe` e.g. "1m".
+   * Every row of a series served in order, exactly as a stream serves its candles one by one (the adaptive
+   * calibration sees each outcome only once that candle has closed): the output per row, null during warm-up.
+   * The CLI's `predict` writes these as columns (`predictSeries`), the backtest turns them into the app's signals.
    */
-  async predictSeries(
+  async serveSeries(
     features: ArrayLike<number>,
     rows: number,
     closes: ArrayLike<number>,
     timeframe: string,
     adaptive: AdaptiveCalibration = this.newAdaptive(),
-  ): Promise<PriceBatch> {
+  ): Promise<Array<PriceOutput | null>> {
     const tfMinutes = timeframeMinutes(timeframe);
     const inputs = priceInputMatrix(features, rows, tfMinutes);
     const sigma = sigmaColumn(features, rows);
     const f = this.featureCount;
-    const predictable = new Uint8Array(rows);
     const picked: number[] = [];
     for (let r = 0; r < rows; r++) {
-      if (Number.isFinite(closes[r]!) && closes[r]! > 0 && this.isPredictable(inputs, r * f)) {
-        predictable[r] = 1;
-        picked.push(r);
-      }
+      if (Number.isFinite(closes[r]!) && closes[r]! > 0 && this.isPredictable(inputs, r * f)) picked.push(r);
     }
-    const batch = emptyBatch(rows);
-    batch.predictable = predictable;
+    const served = new Array<PriceOutput | null>(rows).fill(null);
     let k = 0;
     for (let start = 0; start < picked.length; start += CHUNK_ROWS) {
       const idx = picked.slice(start, start + CHUNK_ROWS);
@@ -182,12 +178,30 @@ export class PriceEnsemble {
         const r = idx[j]!;
         while (k < r) adaptive.observeClose(closes[k++]!);
         const out = this.serveRow(adaptive, raw, j, inputs, r * f, closes[r]!, sigma[r]!, timeframe);
-        writeRow(batch, r, out);
+        served[r] = out;
         adaptive.observeClose(closes[k++]!);
         this.commitRow(adaptive, out, closes[r]!, sigma[r]!);
       }
     }
     while (k < rows) adaptive.observeClose(closes[k++]!);
+    return served;
+  }
+
+  /** `serveSeries` as columns (SPEC §6 `predict`): NaN in warm-up rows. */
+  async predictSeries(
+    features: ArrayLike<number>,
+    rows: number,
+    closes: ArrayLike<number>,
+    timeframe: string,
+    adaptive: AdaptiveCalibration = this.newAdaptive(),
+  ): Promise<PriceBatch> {
+    const served = await this.serveSeries(features, rows, closes, timeframe, adaptive);
+    const batch = emptyBatch(rows);
+    served.forEach((out, r) => {
+      if (!out) return;
+      batch.predictable[r] = 1;
+      writeRow(batch, r, out);
+    });
     return batch;
   }
 

@@ -33,6 +33,8 @@ const band = (lower: number, upper: number) => ({
     confidence: 0.5,
     std: 0,
     models: { xgboost: 0, hist_gbdt: 0, random_forest: 0 },
+    skill: false,
+    abstain_reason: 'no_edge' as const,
   },
 });
 const buy = { type: 'BUY' as const, source: 'prediction:1', reason: 'up', confidence: 0.6 };

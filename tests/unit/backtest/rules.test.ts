@@ -117,15 +117,21 @@ describe('one definition of a hit for the live track record and the backtest', (
     const predicted = [0.01, -0.02, 0.003, 0, -0.01, 0.02, -0.001, 0.004];
     const rec = new TrackRecorder();
     for (let i = 0; i < closes.length; i++) {
-      const p = { return: predicted[i]!, prediction: 0, lower: 0, upper: 1e9, confidence: 0.5, std: 0 };
-      rec.onClose(i, closes[i]!, { '1': { ...p, models: { xgboost: 0, hist_gbdt: 0, random_forest: 0 } } });
+      const skill = predicted[i] !== 0;
+      const p = { return: predicted[i]!, prediction: 0, lower: 0, upper: 1e9, confidence: 0.5, std: 0, skill };
+      const why = skill ? null : ('no_edge' as const);
+      rec.onClose(i, closes[i]!, {
+        '1': { ...p, abstain_reason: why, models: { xgboost: 0, hist_gbdt: 0, random_forest: 0 } },
+      });
     }
     let hits = 0;
     for (let i = 0; i + 1 < closes.length; i++)
       if (directionHit(predicted[i]!, Math.log(closes[i + 1]! / closes[i]!))) hits++;
     const h1 = rec.scores().find((s) => s.horizon === 1)!;
     expect(h1.scored).toBe(7);
-    expect(h1.hitRate).toBeCloseTo(hits / 7, 12);
+    // the hit rate is over claimed calls: the 0 call (an abstention) is scored but not claimed
+    expect(h1.claimed).toBe(6);
+    expect(h1.hitRate).toBeCloseTo(hits / 6, 12);
     // up call/up (hit), down/down (hit), flat move (never), 0 call (never), down/up, up/up (hit), down/down (hit)
     expect(hits).toBe(4);
     expect(scoreHorizon(1, []).hitRate).toBeNull();

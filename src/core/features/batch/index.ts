@@ -91,8 +91,16 @@ export function modelFeatureMatrix(cols: CandleColumns): {
   rows: number;
   values: Float64Array;
 } {
-  const columns = computeFeatures(cols);
-  const rows = cols.close.length;
+  return modelMatrixOf(computeFeatures(cols));
+}
+
+/** The model inputs of feature columns already computed (`computeFeatures`), row-major. */
+export function modelMatrixOf(columns: readonly Float64Array[]): {
+  names: readonly string[];
+  rows: number;
+  values: Float64Array;
+} {
+  const rows = columns[0]?.length ?? 0;
   const values = new Float64Array(rows * NM);
   for (let start = 0; start < rows; start += BLOCK) {
     const end = Math.min(rows, start + BLOCK);
