@@ -13,11 +13,20 @@ export interface StreamKey {
   timeframe: Timeframe;
 }
 
-/** One push to a subscriber: a candle update (closed or still open) of a stream. */
+/**
+ * One push to a subscriber: a candle update (closed or still open) of a stream, after the closed candles
+ * applied since the previous push (a burst such as a replay at 'max' arrives as one message).
+ */
 export interface StreamUpdate {
   key: StreamKey;
+  /** Closed candles applied before `candle` since the previous push, oldest first (usually empty). */
+  earlier: Candle[];
   candle: Candle;
   closed: boolean;
+  /** Closed candles the stream has applied since it (re)started: for a replay, its true position. */
+  closedCount: number;
+  /** Bumped each time the stream forgets its candles (a replay seeking): redraw from this update on. */
+  epoch: number;
   source: StreamSource;
   /** The Insight for this stream after the update (null while the engine has too few candles). */
   insight: Insight | null;
@@ -104,6 +113,16 @@ export type { ReplaySpeed };
 /** A replay's progress: `position` candles of `total` closed so far, `time` the last one's open time. */
 export interface ReplayState extends ReplayStatus {
   id: number;
+  /** Open time of the first stored candle (null for an empty series). */
+  first: number | null;
+}
+
+/** What a replay control does; `seek` takes a candle position (0 .. total), `speed` a ReplaySpeed. */
+export type ReplayAction = 'play' | 'pause' | 'seek' | 'speed';
+
+export interface ReplayStartOptions {
+  /** Start at the first candle at or after this time (epoch ms); the candles before it warm the features up. */
+  from?: number;
 }
 
 export interface ImportResult {
@@ -149,12 +168,12 @@ export interface EngineApi {
     exchange: string,
     speed: ReplaySpeed,
     onUpdate: (update: StreamUpdate) => void,
+    options?: ReplayStartOptions,
   ): Promise<ReplayState>;
-  /** After a seek the replay stream restarts from the stored candles before the seek time: redraw with getCandles. */
-  replayControl(
-    id: number,
-    action: 'play' | 'pause' | 'seek' | 'speed',
-    value?: number | ReplaySpeed,
-  ): Promise<ReplayState>;
+  /**
+   * Play, pause, seek (to a candle position) or change speed. A seek restarts the replay stream from the stored
+   * candles before the position: its next update has a new `epoch` and carries them in `earlier`.
+   */
+  replayControl(id: number, action: ReplayAction, value?: number | ReplaySpeed): Promise<ReplayState>;
   stopReplay(id: number): Promise<void>;
 }

@@ -22,7 +22,9 @@ import type {
   EngineApi,
   EngineStatus,
   ImportResult,
+  ReplayAction,
   ReplaySpeed,
+  ReplayStartOptions,
   ReplayState,
   StreamKey,
   StreamUpdate,
@@ -248,6 +250,7 @@ export class Engine implements EngineApi {
     exchange: string,
     speed: ReplaySpeed,
     onUpdate: (update: StreamUpdate) => void,
+    options: ReplayStartOptions = {},
   ): Promise<ReplayState> {
     const source: StreamKey = {
       exchange: exchange.toLowerCase(),
@@ -269,15 +272,11 @@ export class Engine implements EngineApi {
     stream.listeners.set(id, onUpdate);
     const session = new ReplaySession(id, stream, candles, speed, () => this.models);
     this.replays.set(id, session);
-    session.play();
+    session.start(options.from === undefined ? 0 : session.indexOf(options.from));
     return session.state();
   }
 
-  async replayControl(
-    id: number,
-    action: 'play' | 'pause' | 'seek' | 'speed',
-    value?: number | ReplaySpeed,
-  ): Promise<ReplayState> {
+  async replayControl(id: number, action: ReplayAction, value?: number | ReplaySpeed): Promise<ReplayState> {
     const session = this.replays.get(id);
     if (!session) throw new Error(`no replay ${id}`);
     session.control(action, value);

@@ -49,6 +49,11 @@ export class Stream {
   private feed: CandleSource | null = null;
   private lastClosedTime = Number.NEGATIVE_INFINITY;
   private queue: CandleUpdate[] = [];
+  /** Closed candles applied while more updates were queued, not pushed yet: they go out with the next push. */
+  private unpushed: Candle[] = [];
+  /** Closed candles applied since the stream (re)started: a replay's position. */
+  private closedCount = 0;
+  private epoch = 0;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -89,6 +94,9 @@ export class Stream {
     this.lastClosedTime = Number.NEGATIVE_INFINITY;
     this.latestInsight = null;
     this.queue = [];
+    this.unpushed = [];
+    this.closedCount = 0;
+    this.epoch++;
   }
 
   /** Queues one update from the source; it is applied, and pushed to subscribers, in arrival order. */
@@ -114,10 +122,20 @@ export class Stream {
         this.pipeline.update(candle);
         if (closed) {
           this.lastClosedTime = candle.time;
+          this.closedCount++;
           this.hooks.onClosed?.(this.key, candle);
         }
-        // Only the newest state gets an Insight: a queued backlog is history, not something to predict from.
-        const insight = this.queue.length === 0 ? await this.computeInsight(closed) : null;
+        // Only the newest state gets an Insight and a push: a queued backlog is history, not something to
+        // predict from, and goes to subscribers in one message with the newest candle (a replay at 'max'
+        // would otherwise flood the main thread with one message per candle).
+        if (this.queue.length > 0) {
+          if (closed) {
+            this.recordClose(candle, null);
+            this.unpushed.push(candle);
+          }
+          continue;
+        }
+        const insight = await this.computeInsight(closed);
         if (closed) this.recordClose(candle, insight);
         this.push(candle, closed);
       }
@@ -147,8 +165,19 @@ export class Stream {
   }
 
   private push(candle: Candle, closed: boolean): void {
+    const earlier = this.unpushed;
+    this.unpushed = [];
     if (this.listeners.size === 0) return;
-    const message: StreamUpdate = { key: this.key, candle, closed, source: this.source, insight: this.latestInsight };
+    const message: StreamUpdate = {
+      key: this.key,
+      earlier,
+      candle,
+      closed,
+      closedCount: this.closedCount,
+      epoch: this.epoch,
+      source: this.source,
+      insight: this.latestInsight,
+    };
     for (const listener of this.listeners.values()) listener(message);
   }
 

@@ -5,8 +5,11 @@ import { applyUpdate, emptyRow, parseWatchList, WATCH_LIMIT } from '../../../src
 
 const update = (close: number, insight: Partial<Insight> | null): StreamUpdate => ({
   key: { exchange: 'simulated', symbol: 'ETHUSDT', timeframe: '1m' },
+  earlier: [],
   candle: { time: 0, open: 100, high: 110, low: 90, close, volume: 1 },
   closed: false,
+  closedCount: 0,
+  epoch: 0,
   source: 'simulated',
   insight: insight as Insight | null,
 });
