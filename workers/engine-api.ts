@@ -143,6 +143,8 @@ export interface EngineApi {
     options?: SubscribeOptions,
   ): Promise<SubscriptionInfo>;
   unsubscribe(id: number): Promise<void>;
+  /** Switches a live stream that has no live candles yet to the labelled simulated market now. */
+  useSimulated(symbol: string, timeframe: Timeframe, exchange: string): Promise<void>;
   getCandles(symbol: string, timeframe: Timeframe, exchange: string, limit?: number): Promise<Candle[]>;
 
   getInsights(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null>;

@@ -27,6 +27,7 @@ import type {
   ReplayStartOptions,
   ReplayState,
   StreamKey,
+  StreamSource,
   StreamUpdate,
   SubscribeOptions,
   SubscriptionInfo,
@@ -322,6 +323,7 @@ export class Engine implements EngineApi {
         storage: this.storage,
         ...(endpoints ? { endpoints } : {}),
         onUnreachable: () => {
+          if (stream.source === 'simulated') return; // the user already chose it
           this.startSimulated(stream);
           stream.detail = `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`;
         },
@@ -332,6 +334,18 @@ export class Engine implements EngineApi {
       this.startSimulated(stream);
     }
     return stream;
+  }
+
+  /**
+   * Switches a stream that is still waiting for its exchange to the simulated market now (the user asked),
+   * instead of waiting out UNREACHABLE_AFTER_MS. Nothing simulated is stored under the exchange's name.
+   */
+  async useSimulated(symbol: string, timeframe: Timeframe, exchange: string): Promise<void> {
+    const stream = this.findStream(symbol, timeframe, exchange);
+    if (!stream) throw new Error(`no stream ${exchange} ${symbol} ${timeframe}`);
+    if (stream.source === 'simulated') return;
+    this.startSimulated(stream);
+    stream.detail = 'simulated market chosen instead of waiting for the exchange';
   }
 
   private startSimulated(stream: Stream): void {
@@ -370,13 +384,15 @@ export class Engine implements EngineApi {
       this.storageError = `could not store ${what}: ${oneLine(err)}`;
     });
     this.writer = writer;
-    const persistable = (key: StreamKey) => isExchangeId(key.exchange);
+    // Only an exchange's own candles are stored under its name: a simulated market standing in for an
+    // unreachable exchange must never come back later as that exchange's cache.
+    const persistable = (key: StreamKey, source: StreamSource) => isExchangeId(key.exchange) && source !== 'simulated';
     return {
-      onClosed: (key, candle) => {
-        if (persistable(key)) writer.candle(key, candle);
+      onClosed: (key, candle, source) => {
+        if (persistable(key, source)) writer.candle(key, candle);
       },
-      onInsight: (key, insight, closed) => {
-        if (!persistable(key)) return;
+      onInsight: (key, insight, closed, source) => {
+        if (!persistable(key, source)) return;
         writer.insight(key, insight);
         if (!closed) return;
         writer.prediction(
@@ -391,8 +407,8 @@ export class Engine implements EngineApi {
           })),
         );
       },
-      onScored: (key, scored: ScoredPrediction[]) => {
-        if (!persistable(key)) return;
+      onScored: (key, scored: ScoredPrediction[], source) => {
+        if (!persistable(key, source)) return;
         for (const s of scored) writer.score({ ...key, time: s.time, horizon: s.horizon }, s.realizedReturn);
       },
     };

@@ -19,13 +19,14 @@ export interface CandleSource {
 
 type Listener = (update: StreamUpdate) => void;
 
+/** What the engine does with a stream's results; `source` says where its candles come from (nothing simulated is stored). */
 export interface StreamHooks {
   /** A candle closed (persist it). */
-  onClosed?(key: StreamKey, candle: Candle): void;
+  onClosed?(key: StreamKey, candle: Candle, source: StreamSource): void;
   /** An insight was computed (cache it). */
-  onInsight?(key: StreamKey, insight: Insight, closed: boolean): void;
+  onInsight?(key: StreamKey, insight: Insight, closed: boolean, source: StreamSource): void;
   /** Predictions made earlier were scored at this close (persist them). */
-  onScored?(key: StreamKey, scored: ScoredPrediction[]): void;
+  onScored?(key: StreamKey, scored: ScoredPrediction[], source: StreamSource): void;
 }
 
 /**
@@ -123,7 +124,7 @@ export class Stream {
         if (closed) {
           this.lastClosedTime = candle.time;
           this.closedCount++;
-          this.hooks.onClosed?.(this.key, candle);
+          this.hooks.onClosed?.(this.key, candle, this.source);
         }
         // Only the newest state gets an Insight and a push: a queued backlog is history, not something to
         // predict from, and goes to subscribers in one message with the newest candle (a replay at 'max'
@@ -155,13 +156,13 @@ export class Stream {
     }
     if (!insight) return null;
     this.latestInsight = insight;
-    this.hooks.onInsight?.(this.key, insight, closed);
+    this.hooks.onInsight?.(this.key, insight, closed, this.source);
     return insight;
   }
 
   private recordClose(candle: Candle, insight: Insight | null): void {
     const scored = this.track.onClose(candle.time, candle.close, insight?.price_predictions ?? null);
-    if (scored.length > 0) this.hooks.onScored?.(this.key, scored);
+    if (scored.length > 0) this.hooks.onScored?.(this.key, scored, this.source);
   }
 
   private push(candle: Candle, closed: boolean): void {
