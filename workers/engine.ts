@@ -1,5 +1,6 @@
 import type { Candle } from '../src/core/candles/candle';
 import { parseTimeframe, type Timeframe } from '../src/core/candles/timeframe';
+import { detectTimeframe } from '../src/core/candles/detect-timeframe';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import type { ScoredPrediction } from '../src/core/insights/track-record';
 import { scoreHorizon } from '../src/core/insights/track-record';
@@ -239,6 +240,11 @@ export class Engine implements EngineApi {
   async importCandles(name: string, csvText: string, symbol: string, timeframe: Timeframe): Promise<ImportResult> {
     const tf = parseTimeframe(timeframe);
     const candles = parseCandlesCsv(csvText, { source: name, timeframe: tf });
+    const detected = detectTimeframe(candles.map((c) => c.time));
+    if (detected !== null && detected !== tf)
+      throw new Error(
+        `${name}: these are ${detected} candles (from their timestamps), not ${tf}: import them as ${detected}`,
+      );
     const key: StreamKey = { exchange: IMPORT_EXCHANGE, symbol: symbol.toUpperCase(), timeframe: tf };
     if (this.storage) await this.storage.candles.upsert(key, candles);
     else this.memoryImports.set(streamId(key), candles);

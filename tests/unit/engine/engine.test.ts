@@ -73,6 +73,12 @@ describe('Engine (worker side, run in Node)', () => {
     await expect(
       engine.importCandles('bad.csv', 'time,open,high,low,close,volume\n1700000040000,1,0.5,2,1,1\n', 'X', '1m'),
     ).rejects.toThrow('bad.csv:2: high 0.5 < low 2');
+    // Hourly candles imported as 1m: refused, naming the timeframe the timestamps show.
+    const hourly = 'time,open,high,low,close,volume\n1699999200000,1,2,0.5,1.5,10\n1700002800000,1.5,1.6,1.4,1.45,0\n';
+    await expect(engine.importCandles('h.csv', hourly, 'X', '1m')).rejects.toThrow(
+      'h.csv: these are 1h candles (from their timestamps), not 1m: import them as 1h',
+    );
+    await expect(engine.importCandles('h.csv', hourly, 'X', '1h')).resolves.toMatchObject({ candles: 2 });
   });
 
   it.skipIf(!hasCandleData)(
