@@ -1,11 +1,25 @@
 import type { Candle } from '../src/core/candles/candle';
 import type { Timeframe } from '../src/core/candles/timeframe';
 import type { ReplaySpeed, ReplayStatus } from '../src/feeds/replay';
+import type { FeedState } from '../src/feeds/live-feed';
 import type { HorizonKey, HorizonPrediction, Insight, PatternsPart, Signal } from '../src/core/insights/types';
 import type { PatternName } from '../src/core/patterns/names';
 
 /** Where a stream's candles come from. */
 export type StreamSource = 'live' | 'simulated' | 'replay' | 'cache';
+
+/**
+ * What a stream is doing, owned by the stream (workers/stream.ts) and rendered by the UI as it is (no strings
+ * to parse): starting; connected to an exchange, in the connection's state; the simulated market; a stored
+ * series (an import) served as it is; a replay; stopped.
+ */
+export type StreamStatus =
+  | { kind: 'starting' }
+  | { kind: 'exchange'; feed: FeedState }
+  | { kind: 'simulated' }
+  | { kind: 'stored' }
+  | { kind: 'replay'; replay: ReplayStatus['state'] }
+  | { kind: 'stopped' };
 
 export interface StreamKey {
   exchange: string;
@@ -60,7 +74,7 @@ export interface SubscribeOptions {
 
 export interface FeedInfo extends StreamKey {
   source: StreamSource;
-  state: string;
+  status: StreamStatus;
   candles: number;
   lastMessageAt: number | null;
   reconnects: number;

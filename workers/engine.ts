@@ -273,7 +273,7 @@ export class Engine implements EngineApi {
     const key: StreamKey = { exchange: 'replay', symbol: source.symbol, timeframe: source.timeframe };
     this.streams.get(streamId(key))?.stop();
     const stream = new Stream(key, 'replay', this.models);
-    stream.state = 'replay';
+    stream.replayState('paused');
     this.streams.set(streamId(key), stream);
     const id = this.nextId++;
     stream.listeners.set(id, onUpdate);
@@ -364,7 +364,7 @@ export class Engine implements EngineApi {
       'simulated',
     );
     // After attach: stopping the previous (live) feed reports its own final state.
-    stream.state = 'simulated';
+    stream.simulating();
   }
 
   /** A stored series (an import) served as it is: its candles, source "cache", nothing live. */
@@ -379,7 +379,7 @@ export class Engine implements EngineApi {
       return;
     }
     stream.source = 'cache';
-    stream.state = 'cache';
+    stream.servingStored();
     for (const candle of candles) stream.apply({ candle, closed: true });
   }
 

@@ -87,9 +87,7 @@ export class ReplaySession {
       {
         onCandle: (u) => this.stream.apply(u),
         ready: () => this.stream.idle(),
-        onStatus: (s) => {
-          this.stream.state = s.state === 'ended' ? 'replay ended' : `replay ${s.state}`;
-        },
+        onStatus: (s) => this.stream.replayState(s.state),
       },
       { speed: this.speed },
     );

@@ -6,7 +6,9 @@ import type { Insight } from '../src/core/insights/types';
 import { oneLine } from '../src/core/util/errors';
 import { PATTERN_NAMES } from '../src/core/patterns/names';
 import { detectPatterns } from '../src/core/patterns/rules';
-import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamUpdate } from './engine-api';
+import type { FeedState } from '../src/feeds/live-feed';
+import type { ReplayState } from '../src/feeds/replay';
+import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamStatus, StreamUpdate } from './engine-api';
 
 /** How many history candles with patterns a new subscriber gets marked (the chart keeps as many markers). */
 export const HISTORY_PATTERN_LIMIT = 300;
@@ -40,7 +42,7 @@ export class Stream {
   readonly listeners = new Map<number, Listener>();
   readonly track = new TrackRecorder();
   source: StreamSource;
-  state = 'starting';
+  private current: StreamStatus = { kind: 'starting' };
   detail: string | null = null;
   lastMessageAt: number | null = null;
   reconnects = 0;
@@ -203,7 +205,7 @@ export class Stream {
     return {
       ...this.key,
       source: this.source,
-      state: this.state,
+      status: this.current,
       candles: this.candles.length,
       lastMessageAt: this.lastMessageAt,
       reconnects: this.reconnects,
@@ -212,10 +214,37 @@ export class Stream {
     };
   }
 
+  get status(): StreamStatus {
+    return this.current;
+  }
+
+  get stopped(): boolean {
+    return this.current.kind === 'stopped';
+  }
+
+  /** Connected to an exchange; `feed` is the connection's state. */
+  exchangeState(feed: FeedState): void {
+    if (!this.stopped) this.current = { kind: 'exchange', feed };
+  }
+
+  /** Now fed by the simulated market. */
+  simulating(): void {
+    if (!this.stopped) this.current = { kind: 'simulated' };
+  }
+
+  /** A stored series (an import) served as it is, nothing live. */
+  servingStored(): void {
+    if (!this.stopped) this.current = { kind: 'stored' };
+  }
+
+  replayState(state: ReplayState): void {
+    if (!this.stopped) this.current = { kind: 'replay', replay: state };
+  }
+
   stop(): void {
     this.feed?.stop();
     this.feed = null;
-    this.state = 'stopped';
+    this.current = { kind: 'stopped' };
   }
 }
 

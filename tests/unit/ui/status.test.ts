@@ -1,33 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedInfo } from '../../../workers/engine-api';
+import type { FeedInfo, StreamStatus } from '../../../workers/engine-api';
+import type { FeedState } from '../../../src/feeds/live-feed';
 import { guessFromFileName, sniffTimeframe } from '../../../src/ui/import-name';
 import { detectTimeframe } from '../../../src/core/candles/detect-timeframe';
 import { statusMode } from '../../../src/ui/status';
 
-const feed = (source: FeedInfo['source'], state: string): FeedInfo => ({
+const feed = (source: FeedInfo['source'], status: StreamStatus): FeedInfo => ({
   exchange: 'binance',
   symbol: 'BTCUSDT',
   timeframe: '1m',
   source,
-  state,
+  status,
   candles: 10,
   lastMessageAt: 0,
   reconnects: 0,
   malformed: 0,
   detail: null,
 });
+const exchange = (state: FeedState): StreamStatus => ({ kind: 'exchange', feed: state });
 
 describe('statusMode', () => {
-  it('replay wins, then the source, then the feed state', () => {
-    expect(statusMode(feed('live', 'live'), true, true)).toBe('replay');
-    expect(statusMode(feed('live', 'live'), false, true)).toBe('live');
-    expect(statusMode(feed('live', 'reconnecting'), false, true)).toBe('reconnecting');
-    expect(statusMode(feed('live', 'backfilling'), false, true)).toBe('reconnecting');
-    expect(statusMode(feed('live', 'live'), false, false)).toBe('offline');
-    expect(statusMode(feed('simulated', 'simulated'), false, false)).toBe('simulated');
-    expect(statusMode(feed('cache', 'stopped'), false, true)).toBe('cache');
-    expect(statusMode(feed('cache', 'stopped'), false, false)).toBe('offline');
-    expect(statusMode(feed('replay', 'playing'), false, true)).toBe('replay');
+  it('replay wins, then the stream status, with the browser’s online state', () => {
+    expect(statusMode(feed('live', exchange('live')), true, true)).toBe('replay');
+    expect(statusMode(feed('live', exchange('live')), false, true)).toBe('live');
+    expect(statusMode(feed('live', exchange('reconnecting')), false, true)).toBe('reconnecting');
+    expect(statusMode(feed('live', exchange('backfilling')), false, true)).toBe('reconnecting');
+    expect(statusMode(feed('live', exchange('live')), false, false)).toBe('offline');
+    // Cached candles while the exchange does not answer; offline says so, not "cached".
+    expect(statusMode(feed('cache', exchange('connecting')), false, true)).toBe('cache');
+    expect(statusMode(feed('cache', exchange('reconnecting')), false, false)).toBe('offline');
+    expect(statusMode(feed('simulated', { kind: 'simulated' }), false, false)).toBe('simulated');
+    expect(statusMode(feed('cache', { kind: 'stored' }), false, true)).toBe('cache');
+    expect(statusMode(feed('cache', { kind: 'stored' }), false, false)).toBe('offline');
+    expect(statusMode(feed('replay', { kind: 'replay', replay: 'playing' }), false, true)).toBe('replay');
+    expect(statusMode(feed('live', { kind: 'starting' }), false, true)).toBe('connecting');
+    expect(statusMode(feed('live', { kind: 'stopped' }), false, true)).toBe('offline');
     expect(statusMode(null, false, true)).toBe('connecting');
     expect(statusMode(null, false, false)).toBe('offline');
   });
