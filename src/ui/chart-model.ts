@@ -251,18 +251,21 @@ export class ChartCandles {
 }
 
 /**
- * Where the visible (logical) range goes after `appended` candles were added and `dropped` removed from the
- * front: with the newest candle in view (`follow`) it moves with the new ones; otherwise it stays on the same
- * candles the user scrolled to.
+ * Where the visible (logical) range goes when the chart went from `countBefore` to `countAfter` candles,
+ * `dropped` of them removed from the front: with the newest candle in view (`follow`) the range keeps its
+ * width and its offset from the newest candle; otherwise it stays on the candles the user scrolled to.
  */
 export function followRange(
   range: { from: number; to: number } | null,
   countBefore: number,
-  appended: number,
+  countAfter: number,
   dropped = 0,
 ): { follow: boolean; next: { from: number; to: number } | null } {
   if (!range) return { follow: true, next: null };
   const follow = range.to >= countBefore - 1.5;
-  const shift = (follow ? appended : 0) - dropped;
-  return { follow, next: shift !== 0 ? { from: range.from + shift, to: range.to + shift } : null };
+  if (follow) {
+    const shift = countAfter - countBefore;
+    return { follow, next: shift !== 0 || dropped > 0 ? { from: range.from + shift, to: range.to + shift } : null };
+  }
+  return { follow, next: dropped > 0 ? { from: range.from - dropped, to: range.to - dropped } : null };
 }

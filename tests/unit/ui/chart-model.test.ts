@@ -202,11 +202,11 @@ describe('ChartCandles', () => {
 
 describe('followRange', () => {
   it('moves a view that shows the newest candle with the new ones, and leaves a scrolled-back view alone', () => {
-    expect(followRange({ from: 50, to: 105 }, 100, 3)).toEqual({ follow: true, next: { from: 53, to: 108 } });
-    expect(followRange({ from: 10, to: 60 }, 100, 3)).toEqual({ follow: false, next: null });
+    expect(followRange({ from: 50, to: 105 }, 100, 103)).toEqual({ follow: true, next: { from: 53, to: 108 } });
+    expect(followRange({ from: 10, to: 60 }, 100, 103)).toEqual({ follow: false, next: null });
     expect(followRange(null, 0, 5)).toEqual({ follow: true, next: null });
     // At capacity the oldest candles go: a following view stays at the right edge, a scrolled one on its candles.
-    expect(followRange({ from: 50, to: 105 }, 100, 3, 3)).toEqual({ follow: true, next: null });
-    expect(followRange({ from: 10, to: 60 }, 100, 3, 3)).toEqual({ follow: false, next: { from: 7, to: 57 } });
+    expect(followRange({ from: 50, to: 105 }, 100, 100, 3)).toEqual({ follow: true, next: { from: 50, to: 105 } });
+    expect(followRange({ from: 10, to: 60 }, 100, 100, 3)).toEqual({ follow: false, next: { from: 7, to: 57 } });
   });
 });
