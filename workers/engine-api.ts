@@ -2,6 +2,7 @@ import type { Candle } from '../src/core/candles/candle';
 import type { SeriesKey } from '../src/core/candles/series-key';
 import type { Timeframe } from '../src/core/candles/timeframe';
 import type { ReplaySpeed, ReplayStatus } from '../src/feeds/replay';
+import type { FeedState } from '../src/feeds/live-feed';
 import type { HorizonKey, HorizonPrediction, Insight, PatternsPart, Signal } from '../src/core/insights/types';
 import type { HorizonScore } from '../src/core/insights/track-record';
 import type { PatternName } from '../src/core/patterns/names';
@@ -10,14 +11,36 @@ import type { BacktestResult } from '../src/core/backtest';
 /** Where a stream's candles come from. */
 export type StreamSource = 'live' | 'simulated' | 'replay' | 'cache';
 
+/**
+ * What a stream is doing, owned by the stream (workers/stream.ts) and rendered by the UI as it is (no strings
+ * to parse): starting; connected to an exchange, in the connection's state; the simulated market; a stored
+ * series (an import) served as it is; a replay; stopped.
+ */
+export type StreamStatus =
+  | { kind: 'starting' }
+  | { kind: 'exchange'; feed: FeedState }
+  | { kind: 'simulated' }
+  | { kind: 'stored' }
+  | { kind: 'replay'; replay: ReplayStatus['state'] }
+  | { kind: 'stopped' };
+
 /** A stream is named by its series key (src/core/candles/series-key.ts). */
 export type StreamKey = SeriesKey;
 
-/** One push to a subscriber: a candle update (closed or still open) of a stream. */
+/**
+ * One push to a subscriber: a candle update (closed or still open) of a stream, after the closed candles
+ * applied since the previous push (a burst such as a replay at 'max' arrives as one message).
+ */
 export interface StreamUpdate {
   key: StreamKey;
+  /** Closed candles applied before `candle` since the previous push, oldest first (usually empty). */
+  earlier: Candle[];
   candle: Candle;
   closed: boolean;
+  /** Closed candles the stream has applied since it (re)started: for a replay, its true position. */
+  closedCount: number;
+  /** Bumped each time the stream forgets its candles (a replay seeking): redraw from this update on. */
+  epoch: number;
   source: StreamSource;
   /** The Insight for this stream after the update (null while the engine has too few candles). */
   insight: Insight | null;
@@ -51,7 +74,7 @@ export interface SubscribeOptions {
 
 export interface FeedInfo extends StreamKey {
   source: StreamSource;
-  state: string;
+  status: StreamStatus;
   candles: number;
   lastMessageAt: number | null;
   reconnects: number;
@@ -95,6 +118,16 @@ export type { ReplaySpeed };
 /** A replay's progress: `position` candles of `total` closed so far, `time` the last one's open time. */
 export interface ReplayState extends ReplayStatus {
   id: number;
+  /** Open time of the first stored candle (null for an empty series). */
+  first: number | null;
+}
+
+/** What a replay control does; `seek` takes a candle position (0 .. total), `speed` a ReplaySpeed. */
+export type ReplayAction = 'play' | 'pause' | 'seek' | 'speed';
+
+export interface ReplayStartOptions {
+  /** Start at the first candle at or after this time (epoch ms); the candles before it warm the features up. */
+  from?: number;
 }
 
 export interface ImportResult {
@@ -128,6 +161,8 @@ export interface EngineApi {
     options?: SubscribeOptions,
   ): Promise<SubscriptionInfo>;
   unsubscribe(id: number): Promise<void>;
+  /** Switches a live stream that has no live candles yet to the labelled simulated market now. */
+  useSimulated(symbol: string, timeframe: Timeframe, exchange: string): Promise<void>;
   getCandles(symbol: string, timeframe: Timeframe, exchange: string, limit?: number): Promise<Candle[]>;
 
   getInsights(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null>;
@@ -158,13 +193,13 @@ export interface EngineApi {
     exchange: string,
     speed: ReplaySpeed,
     onUpdate: (update: StreamUpdate) => void,
+    options?: ReplayStartOptions,
   ): Promise<ReplayState>;
-  /** After a seek the replay stream restarts from the stored candles before the seek time: redraw with getCandles. */
-  replayControl(
-    id: number,
-    action: 'play' | 'pause' | 'seek' | 'speed',
-    value?: number | ReplaySpeed,
-  ): Promise<ReplayState>;
+  /**
+   * Play, pause, seek (to a candle position) or change speed. A seek restarts the replay stream from the stored
+   * candles before the position: its next update has a new `epoch` and carries them in `earlier`.
+   */
+  replayControl(id: number, action: ReplayAction, value?: number | ReplaySpeed): Promise<ReplayState>;
   stopReplay(id: number): Promise<void>;
   /** Backtests a stored series (cached or imported) with the engine's models; cached per series, model and costs. */
   backtest(

@@ -1,5 +1,6 @@
 import type { Candle } from '../src/core/candles/candle';
 import { parseTimeframe, type Timeframe } from '../src/core/candles/timeframe';
+import { detectTimeframe } from '../src/core/candles/detect-timeframe';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import { DEFAULT_SIGNAL_COST } from '../src/core/insights/signals';
 import type { ScoredPrediction } from '../src/core/insights/track-record';
@@ -26,9 +27,12 @@ import type {
   BacktestRequest,
   BacktestRun,
   ImportResult,
+  ReplayAction,
   ReplaySpeed,
+  ReplayStartOptions,
   ReplayState,
   StreamKey,
+  StreamSource,
   StreamUpdate,
   SubscribeOptions,
   SubscriptionInfo,
@@ -243,6 +247,11 @@ export class Engine implements EngineApi {
   async importCandles(name: string, csvText: string, symbol: string, timeframe: Timeframe): Promise<ImportResult> {
     const tf = parseTimeframe(timeframe);
     const candles = parseCandlesCsv(csvText, { source: name, timeframe: tf });
+    const detected = detectTimeframe(candles.map((c) => c.time));
+    if (detected !== null && detected !== tf)
+      throw new Error(
+        `${name}: these are ${detected} candles (from their timestamps), not ${tf}: import them as ${detected}`,
+      );
     const key: StreamKey = { exchange: IMPORT_EXCHANGE, symbol: symbol.toUpperCase(), timeframe: tf };
     if (this.storage) await this.storage.candles.upsert(key, candles);
     else this.memoryImports.set(streamId(key), candles);
@@ -255,6 +264,7 @@ export class Engine implements EngineApi {
     exchange: string,
     speed: ReplaySpeed,
     onUpdate: (update: StreamUpdate) => void,
+    options: ReplayStartOptions = {},
   ): Promise<ReplayState> {
     const source: StreamKey = {
       exchange: exchange.toLowerCase(),
@@ -271,21 +281,17 @@ export class Engine implements EngineApi {
     this.streams.get(streamId(key))?.stop();
     const stream = new Stream(key, 'replay', this.models);
     stream.setSignalCost(this.signalCost);
-    stream.state = 'replay';
+    stream.replayState('paused');
     this.streams.set(streamId(key), stream);
     const id = this.nextId++;
     stream.listeners.set(id, onUpdate);
     const session = new ReplaySession(id, stream, candles, speed, () => this.models);
     this.replays.set(id, session);
-    session.play();
+    session.start(options.from === undefined ? 0 : session.indexOf(options.from));
     return session.state();
   }
 
-  async replayControl(
-    id: number,
-    action: 'play' | 'pause' | 'seek' | 'speed',
-    value?: number | ReplaySpeed,
-  ): Promise<ReplayState> {
+  async replayControl(id: number, action: ReplayAction, value?: number | ReplaySpeed): Promise<ReplayState> {
     const session = this.replays.get(id);
     if (!session) throw new Error(`no replay ${id}`);
     session.control(action, value);
@@ -359,6 +365,7 @@ export class Engine implements EngineApi {
         storage: this.storage,
         ...(endpoints ? { endpoints } : {}),
         onUnreachable: () => {
+          if (stream.source === 'simulated') return; // the user already chose it
           this.startSimulated(stream);
           stream.detail = `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`;
         },
@@ -371,6 +378,18 @@ export class Engine implements EngineApi {
     return stream;
   }
 
+  /**
+   * Switches a stream that is still waiting for its exchange to the simulated market now (the user asked),
+   * instead of waiting out UNREACHABLE_AFTER_MS. Nothing simulated is stored under the exchange's name.
+   */
+  async useSimulated(symbol: string, timeframe: Timeframe, exchange: string): Promise<void> {
+    const stream = this.findStream(symbol, timeframe, exchange);
+    if (!stream) throw new Error(`no stream ${exchange} ${symbol} ${timeframe}`);
+    if (stream.source === 'simulated') return;
+    this.startSimulated(stream);
+    stream.detail = 'simulated market chosen instead of waiting for the exchange';
+  }
+
   private startSimulated(stream: Stream): void {
     stream.reset(this.models);
     stream.attach(
@@ -381,7 +400,7 @@ export class Engine implements EngineApi {
       'simulated',
     );
     // After attach: stopping the previous (live) feed reports its own final state.
-    stream.state = 'simulated';
+    stream.simulating();
   }
 
   /** A stored series (an import) served as it is: its candles, source "cache", nothing live. */
@@ -396,7 +415,7 @@ export class Engine implements EngineApi {
       return;
     }
     stream.source = 'cache';
-    stream.state = 'cache';
+    stream.servingStored();
     for (const candle of candles) stream.apply({ candle, closed: true });
   }
 
@@ -407,13 +426,15 @@ export class Engine implements EngineApi {
       this.storageError = `could not store ${what}: ${oneLine(err)}`;
     });
     this.writer = writer;
-    const persistable = (key: StreamKey) => isExchangeId(key.exchange);
+    // Only an exchange's own candles are stored under its name: a simulated market standing in for an
+    // unreachable exchange must never come back later as that exchange's cache.
+    const persistable = (key: StreamKey, source: StreamSource) => isExchangeId(key.exchange) && source !== 'simulated';
     return {
-      onClosed: (key, candle) => {
-        if (persistable(key)) writer.candle(key, candle);
+      onClosed: (key, candle, source) => {
+        if (persistable(key, source)) writer.candle(key, candle);
       },
-      onInsight: (key, insight, closed) => {
-        if (!persistable(key)) return;
+      onInsight: (key, insight, closed, source) => {
+        if (!persistable(key, source)) return;
         writer.insight(key, insight);
         if (!closed) return;
         writer.prediction(
@@ -428,8 +449,8 @@ export class Engine implements EngineApi {
           })),
         );
       },
-      onScored: (key, scored: ScoredPrediction[]) => {
-        if (!persistable(key)) return;
+      onScored: (key, scored: ScoredPrediction[], source) => {
+        if (!persistable(key, source)) return;
         for (const s of scored) writer.score({ ...key, time: s.time, horizon: s.horizon }, s.realizedReturn);
       },
     };

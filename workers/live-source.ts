@@ -55,7 +55,7 @@ export async function startLiveStream(stream: Stream, exchange: ExchangeId, opti
         stream.apply(update);
       },
       onStatus: (status) => {
-        stream.state = status.state;
+        stream.exchangeState(status.state);
         stream.reconnects = status.reconnects;
         stream.malformed = status.malformed;
         stream.detail = status.lastError;
@@ -68,6 +68,6 @@ export async function startLiveStream(stream: Stream, exchange: ExchangeId, opti
     return;
   }
   setTimeout(() => {
-    if (!live && stream.state !== 'stopped') options.onUnreachable();
+    if (!live && !stream.stopped) options.onUnreachable();
   }, UNREACHABLE_AFTER_MS);
 }

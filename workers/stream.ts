@@ -6,7 +6,9 @@ import type { Insight } from '../src/core/insights/types';
 import { oneLine } from '../src/core/util/errors';
 import { PATTERN_NAMES } from '../src/core/patterns/names';
 import { detectPatterns } from '../src/core/patterns/rules';
-import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamUpdate } from './engine-api';
+import type { FeedState } from '../src/feeds/live-feed';
+import type { ReplayState } from '../src/feeds/replay';
+import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamStatus, StreamUpdate } from './engine-api';
 
 /** How many history candles with patterns a new subscriber gets marked (the chart keeps as many markers). */
 export const HISTORY_PATTERN_LIMIT = 300;
@@ -19,13 +21,14 @@ export interface CandleSource {
 
 type Listener = (update: StreamUpdate) => void;
 
+/** What the engine does with a stream's results; `source` says where its candles come from (nothing simulated is stored). */
 export interface StreamHooks {
   /** A candle closed (persist it). */
-  onClosed?(key: StreamKey, candle: Candle): void;
+  onClosed?(key: StreamKey, candle: Candle, source: StreamSource): void;
   /** An insight was computed (cache it). */
-  onInsight?(key: StreamKey, insight: Insight, closed: boolean): void;
+  onInsight?(key: StreamKey, insight: Insight, closed: boolean, source: StreamSource): void;
   /** Predictions made earlier were scored at this close (persist them). */
-  onScored?(key: StreamKey, scored: ScoredPrediction[]): void;
+  onScored?(key: StreamKey, scored: ScoredPrediction[], source: StreamSource): void;
 }
 
 /**
@@ -39,7 +42,7 @@ export class Stream {
   readonly listeners = new Map<number, Listener>();
   readonly track = new TrackRecorder();
   source: StreamSource;
-  state = 'starting';
+  private current: StreamStatus = { kind: 'starting' };
   detail: string | null = null;
   lastMessageAt: number | null = null;
   reconnects = 0;
@@ -49,6 +52,11 @@ export class Stream {
   private feed: CandleSource | null = null;
   private lastClosedTime = Number.NEGATIVE_INFINITY;
   private queue: CandleUpdate[] = [];
+  /** Closed candles applied while more updates were queued, not pushed yet: they go out with the next push. */
+  private unpushed: Candle[] = [];
+  /** Closed candles applied since the stream (re)started: a replay's position. */
+  private closedCount = 0;
+  private epoch = 0;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -101,6 +109,9 @@ export class Stream {
     this.lastClosedTime = Number.NEGATIVE_INFINITY;
     this.latestInsight = null;
     this.queue = [];
+    this.unpushed = [];
+    this.closedCount = 0;
+    this.epoch++;
   }
 
   /** Queues one update from the source; it is applied, and pushed to subscribers, in arrival order. */
@@ -126,10 +137,20 @@ export class Stream {
         this.pipeline.update(candle);
         if (closed) {
           this.lastClosedTime = candle.time;
-          this.hooks.onClosed?.(this.key, candle);
+          this.closedCount++;
+          this.hooks.onClosed?.(this.key, candle, this.source);
         }
-        // Only the newest state gets an Insight: a queued backlog is history, not something to predict from.
-        const insight = this.queue.length === 0 ? await this.computeInsight(closed) : null;
+        // Only the newest state gets an Insight and a push: a queued backlog is history, not something to
+        // predict from, and goes to subscribers in one message with the newest candle (a replay at 'max'
+        // would otherwise flood the main thread with one message per candle).
+        if (this.queue.length > 0) {
+          if (closed) {
+            this.recordClose(candle, null);
+            this.unpushed.push(candle);
+          }
+          continue;
+        }
+        const insight = await this.computeInsight(closed);
         if (closed) this.recordClose(candle, insight);
         this.push(candle, closed);
       }
@@ -149,18 +170,29 @@ export class Stream {
     }
     if (!insight) return null;
     this.latestInsight = insight;
-    this.hooks.onInsight?.(this.key, insight, closed);
+    this.hooks.onInsight?.(this.key, insight, closed, this.source);
     return insight;
   }
 
   private recordClose(candle: Candle, insight: Insight | null): void {
     const scored = this.track.onClose(candle.time, candle.close, insight?.price_predictions ?? null);
-    if (scored.length > 0) this.hooks.onScored?.(this.key, scored);
+    if (scored.length > 0) this.hooks.onScored?.(this.key, scored, this.source);
   }
 
   private push(candle: Candle, closed: boolean): void {
+    const earlier = this.unpushed;
+    this.unpushed = [];
     if (this.listeners.size === 0) return;
-    const message: StreamUpdate = { key: this.key, candle, closed, source: this.source, insight: this.latestInsight };
+    const message: StreamUpdate = {
+      key: this.key,
+      earlier,
+      candle,
+      closed,
+      closedCount: this.closedCount,
+      epoch: this.epoch,
+      source: this.source,
+      insight: this.latestInsight,
+    };
     for (const listener of this.listeners.values()) listener(message);
   }
 
@@ -185,7 +217,7 @@ export class Stream {
     return {
       ...this.key,
       source: this.source,
-      state: this.state,
+      status: this.current,
       candles: this.candles.length,
       lastMessageAt: this.lastMessageAt,
       reconnects: this.reconnects,
@@ -194,10 +226,37 @@ export class Stream {
     };
   }
 
+  get status(): StreamStatus {
+    return this.current;
+  }
+
+  get stopped(): boolean {
+    return this.current.kind === 'stopped';
+  }
+
+  /** Connected to an exchange; `feed` is the connection's state. */
+  exchangeState(feed: FeedState): void {
+    if (!this.stopped) this.current = { kind: 'exchange', feed };
+  }
+
+  /** Now fed by the simulated market. */
+  simulating(): void {
+    if (!this.stopped) this.current = { kind: 'simulated' };
+  }
+
+  /** A stored series (an import) served as it is, nothing live. */
+  servingStored(): void {
+    if (!this.stopped) this.current = { kind: 'stored' };
+  }
+
+  replayState(state: ReplayState): void {
+    if (!this.stopped) this.current = { kind: 'replay', replay: state };
+  }
+
   stop(): void {
     this.feed?.stop();
     this.feed = null;
-    this.state = 'stopped';
+    this.current = { kind: 'stopped' };
   }
 }
 

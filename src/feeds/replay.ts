@@ -1,7 +1,7 @@
 import type { Candle, CandleUpdate } from '../core/candles/candle';
-import { timeframeMs, type Timeframe } from '../core/candles/timeframe';
 import { candleProblem, seriesOrderProblem } from '../core/candles/validate';
 
+/** Replay speed in candles per second (whatever the timeframe), or 'max': as fast as the engine goes. */
 export type ReplaySpeed = 1 | 10 | 100 | 'max';
 export const REPLAY_SPEEDS: readonly ReplaySpeed[] = [1, 10, 100, 'max'];
 
@@ -34,34 +34,44 @@ export interface ReplayEvents {
   onCandle(update: CandleUpdate): void;
   onStatus?(status: ReplayStatus): void;
   onEnd?(): void;
+  /**
+   * At 'max', the next chunk waits until this resolves (the consumer has digested the previous one), so a
+   * slow consumer gets steady chunks instead of a growing backlog.
+   */
+  ready?(): Promise<void>;
 }
 
 export interface ReplayOptions {
   speed?: ReplaySpeed;
   scheduler?: ReplayScheduler;
   /**
-   * At 1x, 10x and 100x, precede each closed candle with three open updates along its OHLC path
-   * (open; first extreme; second extreme) at thirds of the candle (default true). 'max' emits closed candles only.
+   * At 1 and 10 candles per second, precede each closed candle with three open updates along its OHLC path
+   * (open; first extreme; second extreme) at thirds of the candle (default true). Faster speeds emit closed
+   * candles only.
    */
   intraCandle?: boolean;
   /** Closed candles per event-loop turn at 'max' speed (default 500). */
   chunkSize?: number;
 }
 
+/** The replay clock gives every candle this many milliseconds at speed 1 (one candle per second). */
+const CANDLE_MS = 1000;
 /** Steps of one candle: 0..2 are open updates at thirds of the candle, 3 is the closed candle at its end. */
 const CLOSE_STEP = 3;
 const OPEN_STEPS = 3;
+/** Open updates are replayed up to this speed (candles per second); faster, a candle's path is a blur. */
+const INTRA_CANDLE_UP_TO = 10;
 /** At timed speeds, at most this many late steps are caught up in one turn before yielding. */
 const MAX_CATCH_UP = 1000;
 
 /**
- * Replays stored or imported candles as CandleUpdate events. Timing is candle-indexed (gaps in the data are
- * not waited out): candle i closes at (i + 1) × timeframe / speed after the start. 'max' emits as fast as
- * possible in chunks, yielding to the event loop between them.
+ * Replays stored or imported candles as CandleUpdate events. Speeds are candles per second, whatever the
+ * timeframe (10 on 1h candles is ten hours a second) and gaps in the data are not waited out: candle i closes
+ * at (i + 1) / speed seconds after the start. 'max' emits as fast as possible in chunks, yielding to the
+ * event loop between them.
  */
 export class ReplayFeed {
   private readonly candles: readonly Candle[];
-  private readonly tfMs: number;
   private readonly scheduler: ReplayScheduler;
   private readonly intraCandle: boolean;
   private readonly chunkSize: number;
@@ -70,7 +80,7 @@ export class ReplayFeed {
   /** Index of the candle being replayed and its next step. */
   private index = 0;
   private step = 0;
-  /** Replay clock in market milliseconds since the first candle's open, anchored at a wall-clock instant. */
+  /** Replay clock in milliseconds (CANDLE_MS per candle) since the first candle's open, anchored at a wall-clock instant. */
   private anchorVirtual = 0;
   private anchorWall = 0;
   private timer: unknown = null;
@@ -79,7 +89,6 @@ export class ReplayFeed {
 
   constructor(
     candles: readonly Candle[],
-    timeframe: Timeframe,
     private readonly events: ReplayEvents,
     options: ReplayOptions = {},
   ) {
@@ -90,7 +99,6 @@ export class ReplayFeed {
       prev = c.time;
     });
     this.candles = candles.slice();
-    this.tfMs = timeframeMs(timeframe);
     this.speed = options.speed ?? 1;
     this.scheduler = options.scheduler ?? realScheduler;
     this.intraCandle = options.intraCandle ?? true;
@@ -177,7 +185,13 @@ export class ReplayFeed {
     else this.emitDue(generation);
     if (generation !== this.generation || this.state !== 'playing') return;
     if (this.index >= this.candles.length) return this.finish();
-    if (this.speed === 'max') return this.schedule(0);
+    if (this.speed === 'max') {
+      if (!this.events.ready) return this.schedule(0);
+      void this.events.ready().then(() => {
+        if (generation === this.generation && this.state === 'playing' && this.timer === null) this.schedule(0);
+      });
+      return;
+    }
     const wait = (this.dueOf(this.index, this.nextStep()) - this.virtualNow()) / this.speed;
     this.schedule(Math.max(0, wait));
   };
@@ -216,15 +230,15 @@ export class ReplayFeed {
   }
 
   private nextStep(): number {
-    return this.intraCandle && this.speed !== 'max' ? this.step : CLOSE_STEP;
+    return this.intraCandle && this.speed !== 'max' && this.speed <= INTRA_CANDLE_UP_TO ? this.step : CLOSE_STEP;
   }
 
   private startOf(index: number): number {
-    return index * this.tfMs;
+    return index * CANDLE_MS;
   }
 
   private dueOf(index: number, step: number): number {
-    return step === CLOSE_STEP ? this.startOf(index + 1) : this.startOf(index) + (step * this.tfMs) / OPEN_STEPS;
+    return step === CLOSE_STEP ? this.startOf(index + 1) : this.startOf(index) + (step * CANDLE_MS) / OPEN_STEPS;
   }
 
   private virtualNow(): number {

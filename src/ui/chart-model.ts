@@ -182,3 +182,90 @@ export function labelRecent(markers: readonly PatternMarker[], keep = 1): Patter
   const first = markers.length - keep;
   return markers.map((m, i) => (i >= first ? m : { ...m, text: '' }));
 }
+
+/** A batch with more updates than this is drawn by replacing the chart's data, not bar by bar. */
+export const REDRAW_OVER = 32;
+/** The chart holds the newest this many candles: redrawing more costs the main thread too much during a fast replay. */
+export const CHART_CAPACITY = 2000;
+
+/** How a batch of candle updates is best drawn: bar by bar (`updates`), or all of `ChartCandles.all()` again. */
+export type DrawPlan = { redraw: false; updates: Candle[] } | { redraw: true };
+
+/**
+ * The candles a chart holds, oldest first, at most `capacity` (the oldest go). Updates come in order: a
+ * candle with the last one's time replaces it (the still-open candle), a later one is appended, an older one
+ * is ignored. Large batches (a replay at 'max') and trimmed lists are drawn in one go: the chart library's
+ * per-bar update costs more than a redraw then.
+ */
+export class ChartCandles {
+  private list: Candle[] = [];
+  /** Candles dropped from the front by the last apply(). */
+  dropped = 0;
+
+  constructor(readonly capacity = CHART_CAPACITY) {}
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  all(): readonly Candle[] {
+    return this.list;
+  }
+
+  last(): Candle | undefined {
+    return this.list.at(-1);
+  }
+
+  reset(candles: readonly Candle[]): void {
+    this.list = candles.slice(-this.capacity);
+    this.dropped = 0;
+  }
+
+  apply(updates: readonly Candle[]): DrawPlan {
+    const drawn: Candle[] = [];
+    for (const c of updates) {
+      const last = this.list.at(-1);
+      if (last && c.time < last.time) continue;
+      if (last && c.time === last.time) this.list[this.list.length - 1] = c;
+      else this.list.push(c);
+      drawn.push(c);
+    }
+    this.dropped = Math.max(0, this.list.length - this.capacity);
+    if (this.dropped > 0) this.list = this.list.slice(this.dropped);
+    return drawn.length > REDRAW_OVER || this.dropped > 0 ? { redraw: true } : { redraw: false, updates: drawn };
+  }
+
+  /** The candle with this open time (epoch ms), if held. */
+  at(timeMs: number): Candle | undefined {
+    let lo = 0;
+    let hi = this.list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const t = this.list[mid]!.time;
+      if (t === timeMs) return this.list[mid];
+      if (t < timeMs) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Where the visible (logical) range goes when the chart went from `countBefore` to `countAfter` candles,
+ * `dropped` of them removed from the front: with the newest candle in view (`follow`) the range keeps its
+ * width and its offset from the newest candle; otherwise it stays on the candles the user scrolled to.
+ */
+export function followRange(
+  range: { from: number; to: number } | null,
+  countBefore: number,
+  countAfter: number,
+  dropped = 0,
+): { follow: boolean; next: { from: number; to: number } | null } {
+  if (!range) return { follow: true, next: null };
+  const follow = range.to >= countBefore - 1.5;
+  if (follow) {
+    const shift = countAfter - countBefore;
+    return { follow, next: shift !== 0 || dropped > 0 ? { from: range.from + shift, to: range.to + shift } : null };
+  }
+  return { follow, next: dropped > 0 ? { from: range.from - dropped, to: range.to - dropped } : null };
+}

@@ -84,8 +84,11 @@ export class WatchStreams {
       if (last) {
         push({
           key: { exchange, symbol, timeframe },
+          earlier: [],
           candle: last,
           closed: true,
+          closedCount: info.history.length,
+          epoch: 0,
           source: info.source,
           insight: info.insight,
         });

@@ -1,5 +1,5 @@
 import type { Signal } from '../core/insights/types';
-import type { StreamUpdate } from '../../workers/engine-api';
+import type { StreamSource, StreamUpdate } from '../../workers/engine-api';
 
 /** Most symbols a watchlist holds (each is a live stream in the engine). */
 export const WATCH_LIMIT = 12;
@@ -13,10 +13,12 @@ export interface WatchRow {
   confidence: number | null;
   /** The most confident signal of the latest insight. */
   signal: Signal['type'] | null;
+  /** Where the row's candles come from (a simulated market is labelled as such). */
+  source: StreamSource | null;
 }
 
 export function emptyRow(symbol: string): WatchRow {
-  return { symbol, price: null, candleMove: null, confidence: null, signal: null };
+  return { symbol, price: null, candleMove: null, confidence: null, signal: null, source: null };
 }
 
 /** The row after one update of its stream (an update without an insight keeps the last one's values). */
@@ -29,6 +31,7 @@ export function applyUpdate(row: WatchRow, u: StreamUpdate): WatchRow {
     candleMove: u.candle.open > 0 ? u.candle.close / u.candle.open - 1 : null,
     confidence: u.insight ? u.insight.confidence : row.confidence,
     signal: u.insight ? (top?.type ?? null) : row.signal,
+    source: u.source,
   };
 }
 

@@ -151,8 +151,8 @@ describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against
         '1m',
         'binance',
         'max',
-        proxy((u: { closed: boolean }) => {
-          if (u.closed) closes++;
+        proxy((u: { closed: boolean; earlier: unknown[] }) => {
+          closes += u.earlier.length + (u.closed ? 1 : 0);
         }),
       );
       const until = Date.now() + 20_000;

@@ -156,10 +156,15 @@ describe.skipIf(!hasChromium)('security in Chromium', () => {
         // Live from the simulator: with the link's path kept, REST would ask /admin/delete-all... and get a 404.
         const status = await waitForStatus(
           page,
-          (s) => s.feeds[0]?.source === 'live' && s.feeds[0].state === 'live',
+          (s) =>
+            s.feeds[0]?.source === 'live' && s.feeds[0].status.kind === 'exchange' && s.feeds[0].status.feed === 'live',
           15_000,
         );
-        expect(status.feeds[0]).toMatchObject({ source: 'live', state: 'live', detail: null });
+        expect(status.feeds[0]).toMatchObject({
+          source: 'live',
+          status: { kind: 'exchange', feed: 'live' },
+          detail: null,
+        });
         expect(sim.restRequests).toBeGreaterThan(0);
         expect(errors).toEqual([]);
         await page.close();

@@ -67,10 +67,15 @@ describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange s
     let feed: FeedInfo | undefined;
     while (Date.now() - t0 < 10_000) {
       feed = (await page.evaluate(() => (globalThis as unknown as Hooks).candlecast.engine.getStatus())).feeds[0];
-      if (feed?.source === 'live' && feed.state === 'live') break;
+      if (feed?.source === 'live' && feed.status.kind === 'exchange' && feed.status.feed === 'live') break;
       await page.waitForTimeout(200);
     }
-    expect(feed).toMatchObject({ exchange: 'binance', source: 'live', state: 'live', detail: null });
+    expect(feed).toMatchObject({
+      exchange: 'binance',
+      source: 'live',
+      status: { kind: 'exchange', feed: 'live' },
+      detail: null,
+    });
     await page.waitForFunction(() => document.querySelector('.ai')?.getAttribute('data-insight-time'), undefined, {
       timeout: Math.max(1, 10_000 - (Date.now() - t0)),
     });

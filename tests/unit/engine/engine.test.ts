@@ -73,26 +73,49 @@ describe('Engine (worker side, run in Node)', () => {
     await expect(
       engine.importCandles('bad.csv', 'time,open,high,low,close,volume\n1700000040000,1,0.5,2,1,1\n', 'X', '1m'),
     ).rejects.toThrow('bad.csv:2: high 0.5 < low 2');
+    // Hourly candles imported as 1m: refused, naming the timeframe the timestamps show.
+    const hourly = 'time,open,high,low,close,volume\n1699999200000,1,2,0.5,1.5,10\n1700002800000,1.5,1.6,1.4,1.45,0\n';
+    await expect(engine.importCandles('h.csv', hourly, 'X', '1m')).rejects.toThrow(
+      'h.csv: these are 1h candles (from their timestamps), not 1m: import them as 1h',
+    );
+    await expect(engine.importCandles('h.csv', hourly, 'X', '1h')).resolves.toMatchObject({ candles: 2 });
   });
 
-  it.skipIf(!hasCandleData)('replays imported real candles at max speed with insights, and seeks', async () => {
-    const engine = engineWithFakeDb();
-    const candles = loadCandles('binance_ETHUSDT_1h_2023-01_2024-01.csv', 600);
-    await engine.importCandles('eth.csv', formatCandlesCsv(candles), 'ETHUSDT', '1h');
-    const closes: number[] = [];
-    let lastInsightTime = 0;
-    const state = await engine.replay('ETHUSDT', '1h', 'import', 'max', (u) => {
-      if (u.closed) closes.push(u.candle.time);
-      if (u.insight) lastInsightTime = u.insight.time;
-    });
-    expect(state.total).toBe(600);
-    for (let i = 0; i < 200 && closes.length < 600; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(closes).toEqual(candles.map((c) => c.time));
-    expect(lastInsightTime).toBe(candles.at(-1)!.time);
-    const seeked = await engine.replayControl(state.id, 'seek', candles[300]!.time);
-    expect(seeked.position).toBe(300);
-    const history = await engine.getCandles('ETHUSDT', '1h', 'replay');
-    expect(history.map((c) => c.time)).toEqual(candles.slice(0, 300).map((c) => c.time));
-    await engine.stopReplay(state.id);
-  });
+  it.skipIf(!hasCandleData)(
+    'replays imported real candles at max speed with insights, in batches, and seeks',
+    async () => {
+      const engine = engineWithFakeDb();
+      const candles = loadCandles('binance_ETHUSDT_1h_2023-01_2024-01.csv', 600);
+      await engine.importCandles('eth.csv', formatCandlesCsv(candles), 'ETHUSDT', '1h');
+      const updates: StreamUpdate[] = [];
+      const closedOf = (list: StreamUpdate[]) => list.flatMap((u) => [...u.earlier, ...(u.closed ? [u.candle] : [])]);
+      const state = await engine.replay('ETHUSDT', '1h', 'import', 'max', (u) => void updates.push(u));
+      expect(state).toMatchObject({ total: 600, first: candles[0]!.time });
+      for (let i = 0; i < 200 && closedOf(updates).length < 600; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(closedOf(updates).map((c) => c.time)).toEqual(candles.map((c) => c.time));
+      // A burst arrives in a few messages, not one per candle; each says how many candles have closed.
+      expect(updates.length).toBeLessThan(60);
+      expect(updates.at(-1)).toMatchObject({ closedCount: 600, epoch: 0 });
+      expect(updates.at(-1)!.insight!.time).toBe(candles.at(-1)!.time);
+
+      // Seek by position: the stream restarts (new epoch) from the 300 candles before it.
+      updates.length = 0;
+      const seeked = await engine.replayControl(state.id, 'seek', 300);
+      expect(seeked).toMatchObject({ position: 300, time: candles[299]!.time, state: 'paused' });
+      const history = await engine.getCandles('ETHUSDT', '1h', 'replay');
+      expect(history.map((c) => c.time)).toEqual(candles.slice(0, 300).map((c) => c.time));
+      expect(closedOf(updates).map((c) => c.time)).toEqual(candles.slice(0, 300).map((c) => c.time));
+      expect(updates.every((u) => u.epoch === 1)).toBe(true);
+      expect(updates.at(-1)!.closedCount).toBe(300);
+      // Play after the end starts over from the first candle.
+      await engine.replayControl(state.id, 'seek', 600);
+      await engine.replayControl(state.id, 'play');
+      await engine.stopReplay(state.id);
+
+      // A start date: the candles before it are history, the replay position starts there.
+      const late = await engine.replay('ETHUSDT', '1h', 'import', 1, () => undefined, { from: candles[450]!.time });
+      expect(late).toMatchObject({ position: 450, state: 'playing' });
+      await engine.stopReplay(late.id);
+    },
+  );
 });

@@ -20,7 +20,6 @@ function setup(candles: readonly Candle[], options: ReplayOptions = {}) {
   let ended = 0;
   const feed = new ReplayFeed(
     candles,
-    '1m',
     {
       onCandle: (update) => updates.push({ at: scheduler.now(), update }),
       onStatus: (s) => statuses.push(s),
@@ -33,16 +32,16 @@ function setup(candles: readonly Candle[], options: ReplayOptions = {}) {
 }
 
 describe('ReplayFeed timing', () => {
-  it('closes one candle per timeframe / speed, in order, as exact copies', () => {
+  it('closes `speed` candles per second, whatever the timeframe, in order, as exact copies', () => {
     const candles = syntheticCandles(5, T0);
     const { feed, scheduler, updates, ended } = setup(candles, { speed: 100, intraCandle: false });
     feed.play();
-    scheduler.advance(599);
+    scheduler.advance(9);
     expect(updates).toEqual([]);
     scheduler.advance(1);
-    expect(updates).toEqual([{ at: 600, update: { candle: candles[0], closed: true } }]);
+    expect(updates).toEqual([{ at: 10, update: { candle: candles[0], closed: true } }]);
     scheduler.advance(10_000);
-    expect(updates.map((u) => u.at)).toEqual([600, 1200, 1800, 2400, 3000]);
+    expect(updates.map((u) => u.at)).toEqual([10, 20, 30, 40, 50]);
     expect(updates.map((u) => u.update.candle)).toEqual(candles);
     expect(updates.every((u) => u.update.closed)).toBe(true);
     expect(ended()).toBe(1);
@@ -50,33 +49,34 @@ describe('ReplayFeed timing', () => {
     expect(scheduler.pending()).toBe(0);
   });
 
-  it('runs in real time at 1x and ten times faster at 10x', () => {
+  it('runs one candle a second at 1 and ten a second at 10 (hourly candles too)', () => {
     const candles = syntheticCandles(3, T0);
     const slow = setup(candles, { speed: 1, intraCandle: false });
     slow.feed.play();
-    slow.scheduler.advance(3 * MIN);
-    expect(slow.updates.map((u) => u.at)).toEqual([MIN, 2 * MIN, 3 * MIN]);
-    const fast = setup(candles, { speed: 10, intraCandle: false });
+    slow.scheduler.advance(3000);
+    expect(slow.updates.map((u) => u.at)).toEqual([1000, 2000, 3000]);
+    const hourly = candles.map((c, i) => ({ ...c, time: T0 + i * 60 * MIN }));
+    const fast = setup(hourly, { speed: 10, intraCandle: false });
     fast.feed.play();
-    fast.scheduler.advance(3 * MIN);
-    expect(fast.updates.map((u) => u.at)).toEqual([6000, 12_000, 18_000]);
+    fast.scheduler.advance(3000);
+    expect(fast.updates.map((u) => u.at)).toEqual([100, 200, 300]);
   });
 
   it('precedes each close with open updates along the OHLC path at thirds of the candle', () => {
     const rising = { time: T0, open: 10, high: 13, low: 9, close: 12, volume: 30 };
     const falling = { time: T0 + MIN, open: 12, high: 12.5, low: 8, close: 9, volume: 6 };
-    const { feed, scheduler, updates } = setup([rising, falling], { speed: 10 });
+    const { feed, scheduler, updates } = setup([rising, falling], { speed: 1 });
     feed.play();
-    scheduler.advance(12_000);
-    expect(updates.map((u) => [u.at, u.update.closed])).toEqual([
+    scheduler.advance(2000);
+    expect(updates.map((u) => [Math.round(u.at), u.update.closed])).toEqual([
       [0, false],
-      [2000, false],
-      [4000, false],
-      [6000, true],
-      [6000, false],
-      [8000, false],
-      [10_000, false],
-      [12_000, true],
+      [333, false],
+      [667, false],
+      [1000, true],
+      [1000, false],
+      [1333, false],
+      [1667, false],
+      [2000, true],
     ]);
     const path = updates.map((u) => u.update.candle);
     expect(path.slice(0, 4)).toEqual([
@@ -96,15 +96,15 @@ describe('ReplayFeed timing', () => {
     const candles = syntheticCandles(3, T0);
     const { feed, scheduler, updates, statuses } = setup(candles, { speed: 100, intraCandle: false });
     feed.play();
-    scheduler.advance(300); // half of the first candle at 100x
-    feed.setSpeed(10); // the other half (30 s of market time) takes 3 s at 10x
+    scheduler.advance(5); // half of the first candle at 100 a second
+    feed.setSpeed(10); // the other half takes 50 ms at 10 a second
     expect(statuses.at(-1)).toMatchObject({ state: 'playing', speed: 10, position: 0 });
-    scheduler.advance(2999);
+    scheduler.advance(49);
     expect(updates).toEqual([]);
     scheduler.advance(1);
-    expect(updates.map((u) => u.at)).toEqual([3300]);
-    scheduler.advance(6000);
-    expect(updates.map((u) => u.at)).toEqual([3300, 9300]);
+    expect(updates.map((u) => u.at)).toEqual([55]);
+    scheduler.advance(100);
+    expect(updates.map((u) => u.at)).toEqual([55, 155]);
     expect(() => feed.setSpeed(3 as 1)).toThrow('replay: unknown speed 3');
   });
 });
@@ -114,14 +114,14 @@ describe('ReplayFeed controls', () => {
     const candles = syntheticCandles(3, T0);
     const { feed, scheduler, updates } = setup(candles, { speed: 100, intraCandle: false });
     feed.play();
-    scheduler.advance(900); // candle 0 closed at 600, half way through candle 1
+    scheduler.advance(15); // candle 0 closed at 10, half way through candle 1
     feed.pause();
     expect(feed.status()).toMatchObject({ state: 'paused', position: 1, time: candles[0]!.time });
     expect(scheduler.pending()).toBe(0);
     scheduler.advance(60_000);
     expect(updates.length).toBe(1);
     feed.play();
-    scheduler.advance(299);
+    scheduler.advance(4);
     expect(updates.length).toBe(1);
     scheduler.advance(1);
     expect(updates.map((u) => u.update.candle)).toEqual(candles.slice(0, 2));
@@ -134,10 +134,10 @@ describe('ReplayFeed controls', () => {
     expect(statuses.at(-1)).toEqual({ state: 'paused', position: 5, total: 10, speed: 100, time: T0 + 4 * MIN });
     expect(updates).toEqual([]);
     feed.play();
-    scheduler.advance(1200);
+    scheduler.advance(20);
     expect(updates.map((u) => u.update.candle.time)).toEqual([T0 + 5 * MIN, T0 + 6 * MIN]);
     feed.seek(T0 + 1.5 * MIN); // between candles: the next one is minute 2
-    scheduler.advance(600);
+    scheduler.advance(10);
     expect(updates.map((u) => (u.update.candle.time - T0) / MIN)).toEqual([5, 6, 2]);
     expect(feed.status()).toMatchObject({ state: 'playing', position: 3 });
   });
@@ -164,7 +164,6 @@ describe('ReplayFeed controls', () => {
     const seen: number[] = [];
     const feed = new ReplayFeed(
       candles,
-      '1m',
       {
         onCandle: (u) => {
           seen.push(u.candle.time);
@@ -217,30 +216,64 @@ describe("ReplayFeed at 'max'", () => {
     const seen: Recorded[] = [];
     const feed = new ReplayFeed(
       candles,
-      '1m',
       {
         onCandle: (update) => {
           seen.push({ at: scheduler.now(), update });
-          if (seen.length === 100) feed.setSpeed(100);
+          if (seen.length === 100) feed.setSpeed(10);
         },
       },
       { speed: 'max', scheduler, chunkSize: 500 },
     );
     feed.play();
     scheduler.advance(0);
-    expect(seen.length).toBe(101); // 100 closed at max, then candle 100 opens at once at 100x
+    expect(seen.length).toBe(101); // 100 closed at max, then candle 100 opens at once at 10 a second
     expect(seen[100]).toEqual({ at: 0, update: { candle: openCandleAt(candles[100]!, 0), closed: false } });
-    scheduler.advance(600);
-    expect(seen.filter((u) => u.update.closed).map((u) => [u.at, u.update.candle])).toEqual([
+    scheduler.advance(100);
+    expect(seen.filter((u) => u.update.closed).map((u) => [Math.round(u.at), u.update.candle])).toEqual([
       ...candles.slice(0, 100).map((c) => [0, c]),
-      [600, candles[100]],
+      [100, candles[100]],
     ]);
-    expect(feed.status()).toMatchObject({ state: 'playing', speed: 100, position: 101 });
+    expect(feed.status()).toMatchObject({ state: 'playing', speed: 10, position: 101 });
   });
 
   it('openCandleAt starts flat and ends at the second extreme', () => {
     const c = { time: T0, open: 5, high: 7, low: 4, close: 6, volume: 9 };
     expect(openCandleAt(c, 0)).toEqual({ time: T0, open: 5, high: 5, low: 5, close: 5, volume: 0 });
     expect(openCandleAt(c, 2)).toEqual({ time: T0, open: 5, high: 7, low: 4, close: 7, volume: 6 });
+  });
+});
+
+describe("ReplayFeed at 'max' with a slow consumer", () => {
+  it('waits for ready() before each next chunk, and a pause while waiting holds', async () => {
+    const candles = syntheticCandles(250, T0);
+    const scheduler = new ManualScheduler();
+    let closed = 0;
+    let release: () => void = () => undefined;
+    const feed = new ReplayFeed(
+      candles,
+      {
+        onCandle: () => void closed++,
+        ready: () => new Promise<void>((resolve) => (release = resolve)),
+      },
+      { speed: 'max', scheduler, chunkSize: 100 },
+    );
+    feed.play();
+    scheduler.advance(0);
+    expect(closed).toBe(100);
+    scheduler.advance(1000);
+    expect(closed).toBe(100); // not ready yet: no next chunk
+    release();
+    await Promise.resolve();
+    scheduler.advance(0);
+    expect(closed).toBe(200);
+    feed.pause();
+    release();
+    await Promise.resolve();
+    scheduler.advance(1000);
+    expect(closed).toBe(200);
+    feed.play();
+    scheduler.advance(0);
+    expect(closed).toBe(250);
+    expect(feed.status().state).toBe('ended');
   });
 });

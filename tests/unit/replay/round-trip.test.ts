@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../src/core/candles/candle';
-import type { Timeframe } from '../../../src/core/candles/timeframe';
 import { formatCandlesCsv, parseCandlesCsv } from '../../../src/feeds/csv';
 import { ReplayFeed } from '../../../src/feeds/replay';
 import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-store';
@@ -9,12 +8,11 @@ import { hasCandleData, loadCandles } from '../../helpers/data';
 import { freshIdbFactory } from '../../helpers/fake-idb';
 
 /** Replays `candles` at 'max' on the real event loop and resolves with the closed candles, in emitted order. */
-function replayAll(candles: readonly Candle[], timeframe: Timeframe): Promise<Candle[]> {
+function replayAll(candles: readonly Candle[]): Promise<Candle[]> {
   return new Promise((resolve) => {
     const out: Candle[] = [];
     const feed = new ReplayFeed(
       candles,
-      timeframe,
       { onCandle: (u) => u.closed && out.push(u.candle), onEnd: () => resolve(out) },
       { speed: 'max' },
     );
@@ -33,7 +31,7 @@ describe.skipIf(!hasCandleData)('real candles: store -> replay', () => {
     expect(await store.count(key)).toBe(original.length);
     const stored = await store.range(key);
     expect(stored).toEqual(original);
-    expect(await replayAll(stored, '1h')).toEqual(original);
+    expect(await replayAll(stored)).toEqual(original);
   });
 
   it('an imported CSV file is stored under "import" and replays exactly', async () => {
@@ -46,7 +44,7 @@ describe.skipIf(!hasCandleData)('real candles: store -> replay', () => {
     const from = original[1000]!.time;
     const to = original[1999]!.time;
     expect(await store.range(key, from, to)).toEqual(original.slice(1000, 2000));
-    expect(await replayAll(await store.range(key), '15m')).toEqual(original);
+    expect(await replayAll(await store.range(key))).toEqual(original);
     expect(await store.series()).toEqual([
       { ...key, count: 5000, first: original[0]!.time, last: original[4999]!.time },
     ]);

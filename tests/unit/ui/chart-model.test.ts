@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Insight, PatternsPart } from '../../../src/core/insights/types';
 import { PATTERN_NAMES, type PatternName } from '../../../src/core/patterns/names';
 import {
+  ChartCandles,
   MarkerHistory,
+  REDRAW_OVER,
+  followRange,
   fanFromInsight,
   labelRecent,
   markerFor,
@@ -159,5 +162,55 @@ describe('pattern rows', () => {
     const rows = patternRows(patterns({ rules: rules(['harami', 'doji']) }));
     expect(rows.map((r) => r.name).slice(0, 3)).toEqual(['doji', 'harami', 'hammer']);
     expect(rows.every((r) => r.probability === null)).toBe(true);
+  });
+});
+
+describe('ChartCandles', () => {
+  const c = (i: number, close = 100 + i) => ({
+    time: T0 + i * 60_000,
+    open: 100,
+    high: 200,
+    low: 50,
+    close,
+    volume: 1,
+  });
+
+  it('appends later candles, replaces the open one, ignores older ones, and plans bar-by-bar for small batches', () => {
+    const held = new ChartCandles();
+    held.reset([c(0), c(1)]);
+    expect(held.apply([c(0, 1), c(1, 7), c(2)])).toEqual({ redraw: false, updates: [c(1, 7), c(2)] });
+    expect(held.all()).toEqual([c(0), c(1, 7), c(2)]);
+    expect(held.at(T0 + 60_000)).toEqual(c(1, 7));
+    expect(held.at(T0 + 30_000)).toBeUndefined();
+  });
+
+  it('redraws everything for a batch larger than REDRAW_OVER', () => {
+    const held = new ChartCandles();
+    const batch = Array.from({ length: REDRAW_OVER + 1 }, (_, i) => c(i));
+    expect(held.apply(batch)).toEqual({ redraw: true });
+    expect(held.length).toBe(REDRAW_OVER + 1);
+    expect(held.last()).toEqual(c(REDRAW_OVER));
+  });
+
+  it('keeps the newest `capacity` candles and redraws when it drops older ones', () => {
+    const held = new ChartCandles(3);
+    held.reset([c(0), c(1), c(2), c(3)]);
+    expect(held.all()).toEqual([c(1), c(2), c(3)]);
+    expect(held.apply([c(4)])).toEqual({ redraw: true });
+    expect(held.dropped).toBe(1);
+    expect(held.all()).toEqual([c(2), c(3), c(4)]);
+    expect(held.apply([c(4, 9)])).toEqual({ redraw: false, updates: [c(4, 9)] });
+    expect(held.dropped).toBe(0);
+  });
+});
+
+describe('followRange', () => {
+  it('moves a view that shows the newest candle with the new ones, and leaves a scrolled-back view alone', () => {
+    expect(followRange({ from: 50, to: 105 }, 100, 103)).toEqual({ follow: true, next: { from: 53, to: 108 } });
+    expect(followRange({ from: 10, to: 60 }, 100, 103)).toEqual({ follow: false, next: null });
+    expect(followRange(null, 0, 5)).toEqual({ follow: true, next: null });
+    // At capacity the oldest candles go: a following view stays at the right edge, a scrolled one on its candles.
+    expect(followRange({ from: 50, to: 105 }, 100, 100, 3)).toEqual({ follow: true, next: { from: 50, to: 105 } });
+    expect(followRange({ from: 10, to: 60 }, 100, 100, 3)).toEqual({ follow: false, next: { from: 7, to: 57 } });
   });
 });

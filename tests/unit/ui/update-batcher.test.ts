@@ -69,3 +69,33 @@ describe('UpdateBatcher', () => {
     ]);
   });
 });
+
+describe('UpdateBatcher with a longer gap', () => {
+  it('waits for frames until the gap has passed, then renders the latest item', () => {
+    let clock = 0;
+    let gap = 200;
+    const frames: Array<() => void> = [];
+    const rendered: number[] = [];
+    const b = new UpdateBatcher<number>(
+      (item) => rendered.push(item),
+      () => clock,
+      (fn) => frames.push(fn),
+      () => gap,
+    );
+    const frame = (t: number) => {
+      clock = t;
+      frames.splice(0).forEach((f) => f());
+    };
+    b.push(1);
+    b.push(2);
+    frame(16);
+    frame(100);
+    expect(rendered).toEqual([1]);
+    frame(190);
+    expect(rendered).toEqual([1, 2]);
+    gap = 16;
+    clock = 400;
+    b.push(3);
+    expect(rendered).toEqual([1, 2, 3]);
+  });
+});

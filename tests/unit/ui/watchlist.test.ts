@@ -5,8 +5,11 @@ import { applyUpdate, emptyRow, parseWatchList, WATCH_LIMIT } from '../../../src
 
 const update = (close: number, insight: Partial<Insight> | null): StreamUpdate => ({
   key: { exchange: 'simulated', symbol: 'ETHUSDT', timeframe: '1m' },
+  earlier: [],
   candle: { time: 0, open: 100, high: 110, low: 90, close, volume: 1 },
   closed: false,
+  closedCount: 0,
+  epoch: 0,
   source: 'simulated',
   insight: insight as Insight | null,
 });
@@ -18,7 +21,15 @@ describe('watchlist', () => {
       { type: 'SELL' as const, source: 'b', reason: 'r', confidence: 0.6 },
     ];
     const row = applyUpdate(emptyRow('ETHUSDT'), update(105, { confidence: 0.57, signals }));
-    expect(row).toEqual({ symbol: 'ETHUSDT', price: 105, candleMove: 105 / 100 - 1, confidence: 0.57, signal: 'SELL' });
+    expect(row).toEqual({
+      symbol: 'ETHUSDT',
+      price: 105,
+      candleMove: 105 / 100 - 1,
+      confidence: 0.57,
+      signal: 'SELL',
+      // A simulated stream's row says so.
+      source: 'simulated',
+    });
     const next = applyUpdate(row, update(99, null));
     expect(next).toEqual({ ...row, price: 99, candleMove: 99 / 100 - 1 });
     expect(applyUpdate(row, update(99, { confidence: null, signals: [] })).signal).toBeNull();
