@@ -19,7 +19,12 @@ import {
   type ModelFileHooks,
 } from '../../../src/core/models/integrity';
 import { browserModelFiles } from '../../../src/core/models/integrity-browser';
-import { DEFAULT_MODELS_DIR, nodeModelFiles, sha256Node } from '../../../src/core/models/integrity-node';
+import {
+  DEFAULT_MODELS_DIR,
+  nodeModelFiles,
+  rewriteManifestChecksums,
+  sha256Node,
+} from '../../../src/core/models/integrity-node';
 import { mulberry32 } from '../../../src/core/util/random';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 
@@ -128,7 +133,7 @@ describe.skipIf(!hasCandleData)('fail closed', () => {
     }
   });
 
-  it('a truncated ONNX file, a manifest without checksums, another schema, no held-out metrics', async () => {
+  it('a truncated ONNX file, a manifest without checksums, another schema, an ensemble without its claims', async () => {
     const onnx = copyModels();
     const f = join(onnx, 'price-ensemble', 'xgboost_h5.onnx');
     writeFileSync(f, readFileSync(f).subarray(0, 1000));
@@ -157,13 +162,17 @@ describe.skipIf(!hasCandleData)('fail closed', () => {
       'models/manifest.json has schema 2, this app reads schema 1',
     ]);
 
-    const noSkill = copyModels();
-    editManifest(noSkill, (m) => delete m.models['price_ensemble']!.metrics!.held_out_period);
-    const d = await loadNodeModels(noSkill);
+    // The claims that gate the price signals live in price-ensemble.json: without them (checksums rewritten, so
+    // only the content is wrong) the ensemble is refused instead of claiming every horizon.
+    const noClaims = copyModels();
+    const params = join(noClaims, 'price-ensemble', 'price-ensemble.json');
+    const json = JSON.parse(readFileSync(params, 'utf8')) as Record<string, unknown>;
+    delete json['claims'];
+    writeFileSync(params, JSON.stringify(json));
+    rewriteManifestChecksums(noClaims);
+    const d = await loadNodeModels(noClaims);
     expect(d.price).toBeNull();
-    expect(d.priceError).toBe(
-      'models/manifest.json has no held-out metrics for price_ensemble (skill check impossible)',
-    );
+    expect(d.priceError).toMatch(/claims/);
     expect(d.cnn).not.toBeNull();
     dispose(d);
   });
