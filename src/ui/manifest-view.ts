@@ -31,6 +31,17 @@ export interface ModelCard {
   horizons: HoldOutHorizon[];
   /** The same metrics on symbols the models were never trained on (empty when the manifest has none). */
   unseen: HoldOutHorizon[];
+  /** Pattern CNN: per-pattern F1 on each evaluation set (held-out, resampled, stress, foreign); else empty. */
+  patternSets: PatternSetScore[];
+}
+
+/** The pattern CNN scored against the rules on one evaluation set (manifest `metrics.sets`, training/cnn/evalsets.ts). */
+export interface PatternSetScore {
+  set: string;
+  windows: number | null;
+  macroF1: number | null;
+  /** F1 and rule occurrences per pattern, in the manifest's order. */
+  patterns: { pattern: string; f1: number | null; support: number | null }[];
 }
 
 type Json = Record<string, unknown>;
@@ -75,6 +86,20 @@ function summary(metrics: Json): SummaryMetric[] {
   return out;
 }
 
+function patternSets(metrics: Json): PatternSetScore[] {
+  const sets = isObject(metrics['sets']) ? metrics['sets'] : {};
+  return Object.entries(sets)
+    .filter((e): e is [string, Json] => isObject(e[1]))
+    .map(([set, m]) => ({
+      set,
+      windows: num(m['windows']),
+      macroF1: num(m['macro_f1']),
+      patterns: Object.entries(isObject(m['patterns']) ? m['patterns'] : {})
+        .filter((e): e is [string, Json] => isObject(e[1]))
+        .map(([pattern, p]) => ({ pattern, f1: num(p['f1']), support: num(p['support']) })),
+    }));
+}
+
 function card(key: string, entry: Json): ModelCard {
   const metrics = isObject(entry['metrics']) ? entry['metrics'] : {};
   const backends = Array.isArray(entry['backends_checked'])
@@ -90,6 +115,7 @@ function card(key: string, entry: Json): ModelCard {
     summary: summary(metrics),
     horizons: horizonRows(metrics),
     unseen: horizonRows(metrics, 'unseen_symbols'),
+    patternSets: patternSets(metrics),
   };
 }
 
