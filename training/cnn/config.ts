@@ -99,7 +99,7 @@ export const TRAIN_CONFIG = {
    * ~6M windows, which on the shared 2-core machine (~500 windows/s under load) no longer fits a session.
    */
   warmStart: 'training/cnn/warm-start/pattern-cnn-1.1.0.weights.bin',
-  steps: 3000,
+  steps: 1000,
   /** Adam with linear warm-up then cosine decay from peak to final. */
   learningRate: { peak: 5e-4, final: 1e-5, warmupSteps: 100 },
   /**
