@@ -96,7 +96,7 @@ export const TRAIN_CONFIG = {
    * Fine-tuning: training starts from the weights of pattern-cnn-1.1.0 (24,000 steps from scratch on Binance spot,
    * `npm run train:cnn` at commit 3f15e95; its weights.bin is kept here) with the output biases reset, then learns
    * the broader data above (other venues, FX, stressed and resampled copies). A full run from scratch needs
-   * ~6M windows, which on the shared 2-core machine (~500 windows/s under load) no longer fits a session.
+   * ~6M windows, which on the shared 2-core machine (500-1,200 windows/s under load, measured this session) no longer fits a session.
    */
   warmStart: 'training/cnn/warm-start/pattern-cnn-1.1.0.weights.bin',
   steps: 1000,
