@@ -100,6 +100,7 @@ export class Engine implements EngineApi {
         pattern_cnn: {
           loaded: m.cnn !== null,
           backend: m.cnn?.backend ?? null,
+          backend_reason: m.cnn?.selection?.reason ?? null,
           version: m.cnn?.version ?? null,
           error: m.cnnError,
         },

@@ -50,6 +50,17 @@ export interface ModelCard {
   unseen: HoldOutHorizon[];
   /** Price predictor: walk-forward metrics per (timeframe, horizon) beside the baselines (empty when absent). */
   walkForward: WalkForwardRow[];
+  /** Pattern CNN: per-pattern F1 on each evaluation set (held-out, resampled, stress, foreign); else empty. */
+  patternSets: PatternSetScore[];
+}
+
+/** The pattern CNN scored against the rules on one evaluation set (manifest `metrics.sets`, training/cnn/evalsets.ts). */
+export interface PatternSetScore {
+  set: string;
+  windows: number | null;
+  macroF1: number | null;
+  /** F1 and rule occurrences per pattern, in the manifest's order. */
+  patterns: { pattern: string; f1: number | null; support: number | null }[];
 }
 
 const TF_ORDER = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d', '1w'];
@@ -131,6 +142,20 @@ function summary(metrics: Json): SummaryMetric[] {
   return out;
 }
 
+function patternSets(metrics: Json): PatternSetScore[] {
+  const sets = isObject(metrics['sets']) ? metrics['sets'] : {};
+  return Object.entries(sets)
+    .filter((e): e is [string, Json] => isObject(e[1]))
+    .map(([set, m]) => ({
+      set,
+      windows: num(m['windows']),
+      macroF1: num(m['macro_f1']),
+      patterns: Object.entries(isObject(m['patterns']) ? m['patterns'] : {})
+        .filter((e): e is [string, Json] => isObject(e[1]))
+        .map(([pattern, p]) => ({ pattern, f1: num(p['f1']), support: num(p['support']) })),
+    }));
+}
+
 function card(key: string, entry: Json): ModelCard {
   const metrics = isObject(entry['metrics']) ? entry['metrics'] : {};
   const backends = Array.isArray(entry['backends_checked'])
@@ -147,6 +172,7 @@ function card(key: string, entry: Json): ModelCard {
     horizons: horizonRows(metrics),
     unseen: horizonRows(metrics, 'unseen_symbols'),
     walkForward: walkForwardRows(entry),
+    patternSets: patternSets(metrics),
   };
 }
 

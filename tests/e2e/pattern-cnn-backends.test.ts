@@ -74,6 +74,23 @@ describe.skipIf(!hasChromium)('pattern CNN in Chromium: webgpu (SwiftShader), wa
     }
   });
 
+  it('chooses its backend by measurement: the fastest that matches the cpu reference, with the reason', async () => {
+    const { backend, selection } = await page.evaluate(() => window.cnnPage.measuredChoice());
+    console.log(`backend choice in Chromium: ${selection.reason}`);
+    for (const t of selection.trials) {
+      console.log(
+        `  ${t.backend}: ${t.error ?? `${t.ms!.toFixed(2)} ms per window, max |diff| vs cpu ${t.maxAbsDiff!.toExponential(1)}`}`,
+      );
+    }
+    expect(selection.trials.map((t) => t.backend)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+    const usable = selection.trials.filter((t) => t.error === null && t.maxAbsDiff! <= 1e-4);
+    expect(usable.map((t) => t.backend)).toEqual(expect.arrayContaining(['webgpu', 'wasm', 'cpu']));
+    const fastest = [...usable].sort((a, b) => a.ms! - b.ms!)[0]!.backend;
+    expect(backend).toBe(fastest);
+    expect(selection.chosen).toBe(fastest);
+    expect(selection.reason).toMatch(new RegExp(`^${fastest}: [\\d.]+ ms vs `));
+  });
+
   it('reports a missing model with one clear line', async () => {
     const message = await page.evaluate(() => window.cnnPage.loadError('/models/no-such-model/model.json'));
     expect(message).toMatch(/^\/models\/no-such-model\/model\.json: (HTTP 404|not valid JSON)/);

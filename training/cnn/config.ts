@@ -1,8 +1,11 @@
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.1.0',
+  version: 'pattern-cnn-1.2.0',
   seed: 20261124,
-  /** Every file of ../shared/data/candles: 10+ symbols, timeframes 1m, 5m, 15m, 1h and 1d. */
+  /**
+   * Every file of ../shared/data/candles except FOREIGN_FILES: Binance spot (10+ symbols, 1m, 5m, 15m, 1h, 1d),
+   * OKX and Bybit perpetuals, Bybit spot and EUR/USD 1m.
+   */
   files: [
     'binance_ADAUSDT_15m_2023-04_2024-04.csv',
     'binance_ADAUSDT_1d_2018-04_2021-06.csv',
@@ -59,15 +62,46 @@ export const TRAIN_CONFIG = {
     'binance_XRPUSDT_1m_2022-05_2022-07.csv',
     'binance_XRPUSDT_1m_2023-04_2023-05.csv',
     'binance_XRPUSDT_1m_2024-09_2024-10.csv',
+    'okxperp_BTCUSDT_5m_2022-05_2022-12.csv',
+    'okxperp_ETHUSDT_5m_2022-05_2022-12.csv',
+    'okxperp_DOGEUSDT_5m_2022-05_2022-12.csv',
+    'bybitperp_BTCUSDT_5m_2025-09_2026-02.csv',
+    'bybitperp_ETHUSDT_5m_2025-09_2026-02.csv',
+    'bybit_BTCUSDT_5m_2025-01_2025-03.csv',
+    'mt5_EURUSD_1m_2018-05_2018-06.csv',
   ],
+  /**
+   * Files never trained on nor used for thresholds: a venue (OKX 1m, 2026) and a market (GBP/USD) held out
+   * entirely, the foreign test set of evalsets.ts.
+   */
+  foreignFiles: ['okxperp_BTCUSDT_1m_2026-01.csv', 'fxbroker_GBPUSD_1m_2021-01_2021-03.csv'],
+  /**
+   * One market-stressed copy of every training file (stress.ts `stressMix`): blocks of candles with opens gapping
+   * from the previous close, a coarse price grid, or both. Its train split trains, its validation split joins
+   * the validation set (thresholds).
+   */
+  stress: {
+    block: 500,
+    gap: { probability: [0.3, 1], scale: [0.05, 0.5] },
+    tickFraction: [0.05, 0.6],
+  },
+  /** One resampled copy of every training file, by source timeframe (other timeframes, other volatility). */
+  resampleTo: { '1m': '5m', '5m': '1h', '15m': '1h', '1h': '6h' },
   /** Train on mirror images of the training candles as well (see dataset.ts). */
   mirrorAugment: true,
   /** Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). */
   augment: { rareBelow: 15000, targetPerPattern: 20000, maxCopies: 20, noise: 0.1 },
   batchSize: 256,
-  steps: 24000,
+  /**
+   * Fine-tuning: training starts from the weights of pattern-cnn-1.1.0 (24,000 steps from scratch on Binance spot,
+   * `npm run train:cnn` at commit 3f15e95; its weights.bin is kept here) with the output biases reset, then learns
+   * the broader data above (other venues, FX, stressed and resampled copies). A full run from scratch needs
+   * ~6M windows, which on the shared 2-core machine (500-1,200 windows/s under load, measured this session) no longer fits a session.
+   */
+  warmStart: 'training/cnn/warm-start/pattern-cnn-1.1.0.weights.bin',
+  steps: 1000,
   /** Adam with linear warm-up then cosine decay from peak to final. */
-  learningRate: { peak: 2e-3, final: 5e-5, warmupSteps: 200 },
+  learningRate: { peak: 5e-4, final: 1e-5, warmupSteps: 100 },
   /**
    * Class imbalance: this fraction of every batch is drawn class-balanced (a pattern chosen uniformly,
    * then one of its training windows); the rest uniformly. The sampling prior is undone afterwards

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs';
 import { PATTERN_NAMES } from '../../src/core/patterns/names';
 import { WINDOW_FEATURES, WINDOW_LENGTH } from '../../src/core/patterns/window';
 import { mulberry32 } from '../../src/core/util/random';

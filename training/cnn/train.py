@@ -183,6 +183,18 @@ def main():
 
     rate = np.clip(train_y.mean(0), 1e-6, 1 - 1e-6)
     params = init_params(cfg["seed"], np.log(rate / (1 - rate)))
+    if cfg.get("initWeights"):
+        # Fine-tuning: start from earlier weights (same layout as weights.f32), keeping the fresh output biases
+        # (the earlier ones had their sampling prior removed, see train.ts).
+        flat = np.fromfile(cfg["initWeights"], dtype=np.float32)
+        if flat.size != sum(p.size for p in params):
+            raise SystemExit(f"{cfg['initWeights']}: {flat.size} weights, the network has {sum(p.size for p in params)}")
+        offset = 0
+        for i, p in enumerate(params):
+            if i < len(params) - 1:
+                params[i] = flat[offset : offset + p.size].reshape(p.shape).copy()
+            offset += p.size
+        print(f"warm start from {cfg['initWeights']}", flush=True)
     opt = Adam(params)
     rng = np.random.default_rng(cfg["seed"] ^ 0x9E3779B9)
     B, steps = cfg["batchSize"], cfg["steps"]

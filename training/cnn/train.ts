@@ -13,7 +13,7 @@
  *
  * Environment overrides for experiments: CNN_STEPS, CNN_OUT (model folder), CNN_NO_MANIFEST=1, CNN_FILES (subset).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,9 +22,12 @@ import { loadPatternCnnFromDir, useNodeWasmFiles } from '../../src/core/models/p
 import { checkBrowserBackends } from './browser-check';
 import { PATTERN_NAMES, type PatternName } from '../../src/core/patterns/names';
 import { detectPatterns } from '../../src/core/patterns/rules';
+import type { Timeframe } from '../../src/core/candles/timeframe';
 import { WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../../src/core/patterns/window';
 import { TRAIN_CONFIG } from './config';
 import { perturbedSources } from './augment';
+import { EVAL_SETS, allWindows, buildEvalSet, labelledSource, resampleColumns, timeframeOfFile } from './evalsets';
+import { stressMix } from './stress';
 import { splitRange } from './data';
 import {
   forEachChunk,
@@ -38,7 +41,7 @@ import {
 } from './dataset';
 import { saveLayersModel } from './export';
 import { writeManifestEntry } from './manifest';
-import { bestThreshold, evaluate } from './metrics';
+import { bestThreshold, evaluate, type Evaluation } from './metrics';
 import { forwardProbabilities, toLayersModel, weightsFromFlat, type CnnWeights } from './model';
 
 const K = PATTERN_NAMES.length;
@@ -119,6 +122,7 @@ function runNumpyTrainer(
     hardMining: TRAIN_CONFIG.hardMining,
     nearMissFraction: TRAIN_CONFIG.nearMissFraction,
     perturbedFrom,
+    initWeights: resolve(repoRoot, TRAIN_CONFIG.warmStart),
   };
   writeFileSync(join(WORK_DIR, 'config.json'), JSON.stringify(config));
   log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
@@ -150,12 +154,29 @@ async function main(): Promise<void> {
 
   const originals: Source[] = [];
   const sources: Source[] = [];
-  for (const file of FILES) {
+  /** Originals plus their market-stressed and resampled copies: their validation splits choose the thresholds. */
+  const variants: Source[] = [];
+  FILES.forEach((file, k) => {
     const original = loadSource(DATA_DIR, file, detectPatterns);
     originals.push(original);
     sources.push(original);
+    variants.push(original);
     if (TRAIN_CONFIG.mirrorAugment) sources.push(loadSource(DATA_DIR, file, detectPatterns, true, original.cols));
-  }
+    const stressed = labelledSource(
+      `${file} (stressed)`,
+      stressMix(original.cols, TRAIN_CONFIG.stress, TRAIN_CONFIG.seed + 1000 + k),
+    );
+    sources.push(stressed);
+    variants.push(stressed);
+    const from = timeframeOfFile(file);
+    const to = (TRAIN_CONFIG.resampleTo as Partial<Record<string, Timeframe>>)[from];
+    if (to) {
+      const resampled = labelledSource(`${file} -> ${to}`, resampleColumns(original.cols, from, to));
+      sources.push(resampled);
+      variants.push(resampled);
+    }
+  });
+  log(`loaded and labelled ${sources.length} sources (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   const base = windowSet(sources, 'train');
   const perturbed = perturbedSources(
     base,
@@ -168,7 +189,7 @@ async function main(): Promise<void> {
   const train = windowSet(sources, 'train');
   const trainLabels = setLabels(train);
   log(`perturbed copies of rare-pattern windows: ${train.n - base.n}`);
-  const validation = windowSet(originals, 'validation');
+  const validation = windowSet(variants, 'validation');
   const validationLabels = setLabels(validation);
   const test = windowSet(originals, 'test');
   const testLabels = setLabels(test);
@@ -233,6 +254,25 @@ async function main(): Promise<void> {
   log(
     `test macro-F1 ${testEval.macro_f1.toFixed(4)} over ${testEval.macro_patterns.length} patterns with >= 20 occurrences`,
   );
+  // The other evaluation sets (evalsets.ts): unseen timeframes, market stress, foreign venue/market.
+  const sets: Partial<Record<string, Evaluation & { sources: string[] }>> = {
+    heldout: { ...testEval, sources: originals.map((s) => s.file) },
+  };
+  if (!process.env['CNN_FILES']) {
+    for (const name of EVAL_SETS.filter((s) => s !== 'heldout')) {
+      const evalSources = buildEvalSet(name, DATA_DIR);
+      const set = allWindows(evalSources);
+      const e = evaluate(predictSet(w, set), setLabels(set), thresholds);
+      sets[name] = { ...e, sources: evalSources.map((s) => s.file) };
+      for (const p of PATTERN_NAMES) {
+        const s = e.patterns[p];
+        log(
+          `${name} ${p.padEnd(21)} support ${String(s.support).padStart(5)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} F1 ${s.f1.toFixed(3)}`,
+        );
+      }
+      log(`${name} macro-F1 ${e.macro_f1.toFixed(4)} over ${e.macro_patterns.length} patterns, ${e.windows} windows`);
+    }
+  }
   const totalSeconds = (Date.now() - started) / 1000;
   log(`training ${trainSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s`);
 
@@ -272,9 +312,14 @@ async function main(): Promise<void> {
         balanced_fraction: TRAIN_CONFIG.balancedFraction,
         hard_mining: TRAIN_CONFIG.hardMining,
         near_miss_fraction: TRAIN_CONFIG.nearMissFraction,
-        backend: 'wasm (im2col + matMul graph)',
+        warm_start: TRAIN_CONFIG.warmStart,
+        backend: 'NumPy (train.py, im2col + matmul), fine-tuned from warm_start',
         seconds: Math.round(totalSeconds),
-        split: 'per file, time-ordered: first 70% train, next 10% validation (thresholds), latest 20% held out',
+        split:
+          'per file, time-ordered: first 70% train, next 10% validation (thresholds), latest 20% held out; the stressed and resampled copies of each file are split the same way',
+        foreign_files_not_trained: TRAIN_CONFIG.foreignFiles,
+        stress_augmentation: TRAIN_CONFIG.stress,
+        resampled_copies: TRAIN_CONFIG.resampleTo,
         windows: { train: train.n, validation: validation.n, test: test.n },
         mirror_augmentation: TRAIN_CONFIG.mirrorAugment,
         perturbation_augmentation: { ...TRAIN_CONFIG.augment, windows: train.n - base.n },
@@ -297,6 +342,7 @@ async function main(): Promise<void> {
         macro_patterns: testEval.macro_patterns,
         patterns: testEval.patterns,
         validation_macro_f1: valEval.macro_f1,
+        sets,
       },
       export_max_abs_diff: exportDiff,
       backends_checked: backendsChecked,

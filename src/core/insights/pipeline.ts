@@ -15,6 +15,8 @@ export interface PatternModel {
   readonly backend: string;
   readonly version: string;
   readonly thresholds: Readonly<Record<PatternName, number>>;
+  /** How the backend was chosen (load-time measurement), when the model says. */
+  readonly selection?: { readonly reason: string };
   predict(windows: Float32Array, batch: number): Promise<Float32Array>;
 }
 

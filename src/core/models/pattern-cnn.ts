@@ -1,15 +1,17 @@
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
-import '@tensorflow/tfjs-backend-wasm';
+import * as tf from './tfjs';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
-import { WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../patterns/window';
+import { buildWindows, WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../patterns/window';
+import { mulberry32 } from '../util/random';
+import { chooseBackend, type BackendDecision, type BackendTrial } from './backend-choice';
 
 /**
  * The pattern CNN at run time, in the style of a tfjs-models package: `loadPatternCnn` loads the
- * TensorFlow.js layers model (public/models/pattern-cnn/), picks a tfjs backend (webgpu -> webgl ->
- * wasm -> cpu, falling back when one fails to initialise or to run the model) and returns a
- * `PatternCnn` whose `predict` maps normalised windows (src/core/patterns/window.ts) to the 15
- * pattern probabilities in PATTERN_NAMES order.
+ * TensorFlow.js layers model (public/models/pattern-cnn/), picks its tfjs backend by measurement (issue 17:
+ * a warm-up batch on each available backend in the order webgpu -> webgl -> wasm -> cpu, the fastest whose
+ * outputs match the cpu reference within 1e-4 wins; backend-choice.ts decides, `selection` says why) and
+ * returns a `PatternCnn` whose `predict` maps normalised windows (src/core/patterns/window.ts) to the 15
+ * pattern probabilities in PATTERN_NAMES order. A backend that fails at run time hands over to the next
+ * fastest.
  *
  * Loading fails with a `PatternCnnLoadError` whose message is one line naming the problem (missing
  * or corrupt files, wrong shapes, non-finite weights, a window normalisation this engine does not
@@ -39,15 +41,67 @@ export interface PatternCnn {
   readonly metadata: PatternCnnMetadata;
   /** Decision threshold per pattern (probability >= threshold counts as detected). */
   readonly thresholds: Readonly<Record<PatternName, number>>;
-  /** Why each backend tried before `backend` was skipped. */
+  /** Why each backend not in use was skipped (unavailable, outputs off the reference, failed at run time). */
   readonly skippedBackends: Readonly<Partial<Record<CnnBackend, string>>>;
+  /** The measurement the backend was chosen by: timings, differences and the one-line reason. */
+  readonly selection: BackendDecision;
   dispose(): void;
 }
 
 export type PatternCnnSource = { modelUrl: string } | { handler: tf.io.IOHandler };
 
 export interface LoadPatternCnnOptions {
+  /** Backends to measure, in this order (default CNN_BACKENDS). */
   backends?: readonly CnnBackend[];
+  /** 'fastest' (default) keeps the fastest backend that matches the reference; 'first' the first in `backends` order that matches (tests). */
+  select?: 'fastest' | 'first';
+}
+
+/** Windows in the reference batch every backend must reproduce. */
+export const REFERENCE_BATCH = 16;
+/** Single-window predicts timed per backend after the warm-up (the median counts). */
+const TIMED_RUNS = 5;
+
+/**
+ * The reference batch: REFERENCE_BATCH windows of a seeded random-walk market with gaps, long wicks and flat
+ * candles, normalised like real input (src/core/patterns/window.ts).
+ */
+export function referenceWindows(): Float32Array {
+  const rand = mulberry32(20261201);
+  const n = WINDOW_LENGTH + REFERENCE_BATCH * 3;
+  const cols = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+  let price = 100;
+  for (let i = 0; i < n; i++) {
+    const open = rand() < 0.2 ? price + (rand() - 0.5) : price;
+    const close = rand() < 0.1 ? open : open + (rand() - 0.5) * 2;
+    cols.time[i] = i * 60_000;
+    cols.open[i] = open;
+    cols.close[i] = close;
+    cols.high[i] = Math.max(open, close) + rand() * rand() * 1.5;
+    cols.low[i] = Math.min(open, close) - rand() * rand() * 1.5;
+    cols.volume[i] = rand() < 0.05 ? 0 : 10 + rand() * 90;
+    price = close;
+  }
+  return buildWindows(
+    cols,
+    Array.from({ length: REFERENCE_BATCH }, (_, k) => n - 1 - k * 3),
+  );
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
 }
 
 export class PatternCnnLoadError extends Error {
@@ -203,7 +257,25 @@ async function runModel(model: tf.LayersModel, windows: Float32Array, batch: num
   }
 }
 
-/** Loads the model and picks the first backend (in `options.backends` order) that initialises and runs it. */
+/** Loads the layers model on the current backend and checks its input/output shapes. */
+async function loadOnCurrentBackend(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
+  const model = await tf.loadLayersModel({ load: async () => artifacts });
+  const inShape = model.inputs[0]?.shape?.join(',');
+  const outShape = model.outputs[0]?.shape?.join(',');
+  if (inShape !== `,${WINDOW_LENGTH},${WINDOW_FEATURES}` || outShape !== `,${PATTERN_NAMES.length}`) {
+    model.dispose();
+    throw new PatternCnnLoadError(
+      `model maps [${inShape}] -> [${outShape}], expected [,${WINDOW_LENGTH},${WINDOW_FEATURES}] -> [,${PATTERN_NAMES.length}]`,
+    );
+  }
+  return model;
+}
+
+/**
+ * Loads the model and picks its backend by measurement: the cpu backend computes the reference outputs of
+ * `referenceWindows()`, then every backend of `options.backends` runs them (the warm-up: shader compilation,
+ * buffer allocation) and is timed on single-window predicts; `chooseBackend` takes the fastest that matches.
+ */
 export async function loadPatternCnn(
   source: PatternCnnSource,
   options: LoadPatternCnnOptions = {},
@@ -218,31 +290,73 @@ export async function loadPatternCnn(
   }
   const { metadata } = validateArtifacts(artifacts);
   const order = options.backends ?? CNN_BACKENDS;
-  const skipped: Partial<Record<CnnBackend, string>> = {};
-  const probe = new Float32Array(WINDOW_SIZE);
+  const probe = referenceWindows();
+  const single = probe.subarray(0, WINDOW_SIZE);
 
-  /** Loads the model on the first backend from order[from] on that initialises and runs it. */
+  // The reference: the cpu backend (plain JavaScript kernels) on the reference batch.
+  let reference: Float32Array;
+  try {
+    await useBackend('cpu');
+    const model = await loadOnCurrentBackend(artifacts);
+    try {
+      reference = await runModel(model, probe, REFERENCE_BATCH);
+    } finally {
+      model.dispose();
+    }
+  } catch (err) {
+    if (err instanceof PatternCnnLoadError) throw err;
+    throw new PatternCnnLoadError(`cpu reference run failed: ${oneLine(err)}`, { cause: err });
+  }
+  if (!reference.every((v) => Number.isFinite(v))) throw new PatternCnnLoadError('model gives non-finite outputs');
+
+  const trials: BackendTrial[] = [];
+  for (const name of order) {
+    let model: tf.LayersModel | undefined;
+    try {
+      await useBackend(name);
+      model = await loadOnCurrentBackend(artifacts);
+      const out = await runModel(model, probe, REFERENCE_BATCH); // warm-up and equivalence check
+      let diff = 0;
+      for (let i = 0; i < out.length; i++) diff = Math.max(diff, Math.abs(out[i]! - reference[i]!));
+      if (out.length !== reference.length || !out.every((v) => Number.isFinite(v))) diff = Infinity;
+      await runModel(model, single, 1); // warm-up of the batch-1 shape the app runs
+      const times: number[] = [];
+      for (let r = 0; r < TIMED_RUNS; r++) {
+        const t = now();
+        await runModel(model, single, 1);
+        times.push(now() - t);
+      }
+      trials.push({ backend: name, ms: median(times), maxAbsDiff: diff, error: null });
+    } catch (err) {
+      if (err instanceof PatternCnnLoadError) throw err;
+      trials.push({ backend: name, ms: null, maxAbsDiff: null, error: oneLine(err) });
+    } finally {
+      model?.dispose();
+    }
+  }
+  const measured = chooseBackend(trials);
+  const inOrder = order.filter((b) => measured.ranked.includes(b));
+  const selection: BackendDecision =
+    options.select === 'first' && inOrder.length > 0
+      ? {
+          ...measured,
+          chosen: inOrder[0]!,
+          ranked: inOrder,
+          reason: `${inOrder[0]!}: first usable in the given order (${measured.reason})`,
+        }
+      : measured;
+  const skipped: Partial<Record<CnnBackend, string>> = { ...selection.rejected };
+  if (!selection.chosen) throw new PatternCnnLoadError(`no tfjs backend could run the model: ${selection.reason}`);
+  const ranked = selection.ranked;
+
+  /** Loads the model on the first backend from ranked[from] on that initialises. */
   async function activate(from: number): Promise<{ model: tf.LayersModel; index: number }> {
-    for (let index = from; index < order.length; index++) {
-      const name = order[index]!;
-      let model: tf.LayersModel | undefined;
+    for (let index = from; index < ranked.length; index++) {
+      const name = ranked[index]!;
       try {
         await useBackend(name);
-        model = await tf.loadLayersModel({ load: async () => artifacts });
-        const inShape = model.inputs[0]?.shape?.join(',');
-        const outShape = model.outputs[0]?.shape?.join(',');
-        if (inShape !== `,${WINDOW_LENGTH},${WINDOW_FEATURES}` || outShape !== `,${PATTERN_NAMES.length}`) {
-          throw new PatternCnnLoadError(
-            `model maps [${inShape}] -> [${outShape}], expected [,${WINDOW_LENGTH},${WINDOW_FEATURES}] -> [,${PATTERN_NAMES.length}]`,
-          );
-        }
-        const check = await runModel(model, probe, 1);
-        if (check.length !== PATTERN_NAMES.length || !check.every((v) => Number.isFinite(v))) {
-          throw new Error(`${name} backend gave non-finite outputs`);
-        }
-        return { model, index };
+        return { model: await loadOnCurrentBackend(artifacts), index };
       } catch (err) {
-        model?.dispose();
         if (err instanceof PatternCnnLoadError) throw err;
         skipped[name] = oneLine(err);
       }
@@ -261,12 +375,13 @@ export async function loadPatternCnn(
   >;
   return {
     get backend() {
-      return order[active.index]!;
+      return ranked[active.index]!;
     },
     version: metadata.version,
     metadata,
     thresholds,
     skippedBackends: skipped,
+    selection,
     predict: async (windows, batch) => {
       if (!Number.isInteger(batch) || batch < 1 || windows.length !== batch * WINDOW_SIZE) {
         throw new RangeError(`predict: ${windows.length} values do not hold ${batch} windows of ${WINDOW_SIZE}`);
@@ -274,8 +389,8 @@ export async function loadPatternCnn(
       try {
         return await runModel(active.model, windows, batch);
       } catch (err) {
-        // The backend failed at run time (e.g. a lost GPU device): fall back to the next one and retry once.
-        skipped[order[active.index]!] = oneLine(err);
+        // The backend failed at run time (e.g. a lost GPU device): fall back to the next fastest and retry once.
+        skipped[ranked[active.index]!] = oneLine(err);
         active.model.dispose();
         active = await activate(active.index + 1);
         return runModel(active.model, windows, batch);

@@ -60,6 +60,36 @@ describe('Engine (worker side, run in Node)', () => {
     expect((await engine.getStatus()).feeds).toEqual([]);
   });
 
+  it('reports the pattern CNN backend and why it was chosen in getStatus', async () => {
+    const reason = 'wasm: 0.61 ms vs cpu 2.9 ms, webgpu 40 ms';
+    const engine = new Engine({
+      storage: null,
+      loadModels: async () => ({
+        cnn: {
+          backend: 'wasm',
+          version: 'cnn-test',
+          thresholds: Object.fromEntries(PATTERN_NAMES.map((p) => [p, 0.5])) as Record<
+            (typeof PATTERN_NAMES)[number],
+            number
+          >,
+          selection: { reason },
+          predict: async (_w: Float32Array, batch: number) => new Float32Array(batch * PATTERN_NAMES.length),
+        },
+        cnnError: null,
+        price: null,
+        priceError: 'not shipped in this test',
+      }),
+    });
+    await engine.ready();
+    expect((await engine.getStatus()).models.pattern_cnn).toEqual({
+      loaded: true,
+      backend: 'wasm',
+      backend_reason: reason,
+      version: 'cnn-test',
+      error: null,
+    });
+  });
+
   it('imports CSV candles and rejects bad ones with a one-line error', async () => {
     const engine = engineWithFakeDb();
     const csv = 'time,open,high,low,close,volume\n1700000040000,1,2,0.5,1.5,10\n1700000100000,1.5,1.6,1.4,1.45,0\n';

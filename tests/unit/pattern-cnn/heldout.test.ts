@@ -1,107 +1,112 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, loadPatternCnnFromDir } from '../../../src/core/models/pattern-cnn-node';
+import type { PatternCnn } from '../../../src/core/models/pattern-cnn';
 import { PATTERN_NAMES } from '../../../src/core/patterns/names';
 import { detectPatterns } from '../../../src/core/patterns/rules';
-import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../../../src/core/patterns/window';
-import { toColumns } from '../../../src/core/candles/candle';
-import { resample } from '../../../src/core/candles/resample';
-import type { Timeframe } from '../../../src/core/candles/timeframe';
-import { packLabels, splitStarts } from '../../../training/cnn/data';
 import { TRAIN_CONFIG } from '../../../training/cnn/config';
-import { forEachChunk, loadSource, setLabels, windowSet } from '../../../training/cnn/dataset';
+import { forEachChunk, loadSource, setLabels, windowSet, type WindowSet } from '../../../training/cnn/dataset';
+import { allWindows, buildEvalSet, EVAL_SETS, type EvalSetName } from '../../../training/cnn/evalsets';
 import { readManifestEntry } from '../../../training/cnn/manifest';
-import { evaluate, MIN_SUPPORT } from '../../../training/cnn/metrics';
-import { CANDLES_DIR, hasCandleData, loadCandles } from '../../helpers/data';
+import { evaluate, MIN_SUPPORT, type Evaluation } from '../../../training/cnn/metrics';
+import { CANDLES_DIR, hasCandleData } from '../../helpers/data';
 
 const K = PATTERN_NAMES.length;
 
 /**
- * The SHIPPED model (public/models/pattern-cnn) against the rule detectors on the held-out split (the latest
- * 20% of every training file, never trained on nor used for thresholds), recomputed here from the weights.
+ * The SHIPPED model (public/models/pattern-cnn) against the rule detectors on every evaluation set of
+ * training/cnn/evalsets.ts, recomputed here from the weights: the held-out split (latest 20% of every training
+ * file), held-out periods resampled to timeframes never trained on, stress sets that mimic other markets (opens
+ * gapping from the previous close, coarse price grids, both) and the foreign files (a venue and an FX market held
+ * out of training entirely).
  *
- * The acceptance bar of issue 5: macro-F1 >= 0.90 over the patterns with at least 20 held-out occurrences.
+ * The acceptance bars of issue 17: macro-F1 >= 0.90 over the patterns with >= 20 occurrences, and F1 >= 0.80
+ * for every pattern with >= 100 rule occurrences, on each set.
  */
 const MACRO_F1_BAR = 0.9;
-describe.skipIf(!hasCandleData)('shipped pattern CNN vs rules on the held-out split', () => {
-  it('reaches macro-F1 >= 0.90 against the rules', async () => {
-    expect(existsSync(join(DEFAULT_MODEL_DIR, 'model.json'))).toBe(true);
-    const cnn = await loadPatternCnnFromDir(DEFAULT_MODEL_DIR, { backends: ['wasm', 'cpu'] });
-    const sources = TRAIN_CONFIG.files.map((f) => loadSource(CANDLES_DIR, f, detectPatterns));
-    const test = windowSet(sources, 'test');
-    const labels = setLabels(test);
-    const probs = new Float32Array(test.n * K);
-    const chunks: { x: Float32Array; b: number; first: number }[] = [];
-    forEachChunk(test, 4096, (x, b, first) => chunks.push({ x: x.slice(), b, first }));
-    for (const c of chunks) probs.set(await cnn.predict(c.x, c.b), c.first * K);
-    cnn.dispose();
-    expect(chunks.reduce((s, c) => s + c.x.length, 0)).toBe(test.n * WINDOW_SIZE);
+const PATTERN_F1_BAR = 0.8;
+const PATTERN_BAR_SUPPORT = 100;
 
-    const result = evaluate(probs, labels, cnn.thresholds);
-    for (const p of PATTERN_NAMES) {
-      const s = result.patterns[p];
-      console.log(
-        `held-out ${p.padEnd(21)} support ${String(s.support).padStart(6)}  P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}${s.support < MIN_SUPPORT ? '  (not in macro: < 20)' : ''}`,
-      );
-    }
-    console.log(
-      `held-out macro-F1 ${result.macro_f1.toFixed(4)} over ${result.macro_patterns.length} patterns, ${result.windows} windows`,
-    );
+const manifestPath = join(DEFAULT_MODEL_DIR, '..', 'manifest.json');
 
-    // The manifest reports what this test measures (same weights, same split).
-    const entry = readManifestEntry(join(DEFAULT_MODEL_DIR, '..', 'manifest.json'));
-    const metrics = entry?.['metrics'] as { macro_f1: number } | undefined;
-    expect(metrics?.macro_f1).toBeCloseTo(result.macro_f1, 3);
-    expect(result.macro_patterns.length).toBeGreaterThanOrEqual(10);
-    expect(result.macro_f1).toBeGreaterThanOrEqual(MACRO_F1_BAR);
-  });
-
-  it('keeps macro-F1 >= 0.90 on timeframes it never trained on (held-out periods resampled to 3m, 30m, 2h, 4h)', async () => {
-    const cnn = await loadPatternCnnFromDir(DEFAULT_MODEL_DIR, { backends: ['wasm', 'cpu'] });
-    const probs: Float32Array[] = [];
-    const labels: Uint8Array[] = [];
-    for (const [file, from, to] of RESAMPLED) {
-      const all = loadCandles(file);
-      const candles = resample(all.slice(splitStarts(all.length).test), from, to).candles;
-      const cols = toColumns(candles);
-      const n = candles.length - WINDOW_LENGTH + 1;
-      const x = new Float32Array(n * WINDOW_SIZE);
-      for (let k = 0; k < n; k++) writeWindow(cols, k + WINDOW_LENGTH - 1, x, k * WINDOW_SIZE);
-      probs.push(await cnn.predict(x, n));
-      labels.push(packLabels(detectPatterns(cols), candles.length).slice((WINDOW_LENGTH - 1) * K));
-    }
-    cnn.dispose();
-    const result = evaluate(concat(probs, Float32Array), concat(labels, Uint8Array), cnn.thresholds);
-    const line = result.macro_patterns.map((p) => `${p} ${result.patterns[p].f1.toFixed(3)}`).join(', ');
-    console.log(`resampled held-out macro-F1 ${result.macro_f1.toFixed(4)} over ${result.windows} windows: ${line}`);
-    expect(result.macro_patterns.length).toBeGreaterThanOrEqual(10);
-    expect(result.macro_f1).toBeGreaterThanOrEqual(MACRO_F1_BAR);
-  });
-});
-
-/** Held-out periods of training files, resampled to timeframes absent from the training data. */
-const RESAMPLED: [string, Timeframe, Timeframe][] = [
-  ['binance_BTCUSDT_1m_2023-03_2023-05.csv', '1m', '3m'],
-  ['binance_ETHUSDT_1m_2024-05_2024-06.csv', '1m', '3m'],
-  ['binance_SOLUSDT_1m_2024-01_2024-02.csv', '1m', '3m'],
-  ['binance_XRPUSDT_1m_2024-09_2024-10.csv', '1m', '3m'],
-  ['binance_BTCUSDT_15m_2023-04_2024-04.csv', '15m', '30m'],
-  ['binance_ETHUSDT_15m_2023-04_2024-04.csv', '15m', '30m'],
-  ['binance_SOLUSDT_15m_2023-04_2024-04.csv', '15m', '30m'],
-  ['binance_DOGEUSDT_15m_2023-04_2024-04.csv', '15m', '30m'],
-  ['binance_ETHUSDT_1h_2017-08_2021-06.csv', '1h', '4h'],
-  ['binance_BTCUSDT_1h_2023-01_2024-01.csv', '1h', '2h'],
-  ['binance_LTCUSDT_1h_2017-12_2021-06.csv', '1h', '4h'],
-  ['binance_XRPUSDT_1h_2018-05_2021-06.csv', '1h', '4h'],
-];
-
-function concat<T extends Float32Array | Uint8Array>(parts: readonly T[], Ctor: new (n: number) => T): T {
-  const out = new Ctor(parts.reduce((s, a) => s + a.length, 0));
-  let offset = 0;
-  for (const a of parts) {
-    out.set(a, offset);
-    offset += a.length;
+/** The bars this set misses: "macro" and the patterns (>= 100 occurrences) below F1 0.80. */
+function shortfalls(result: Evaluation): string[] {
+  const out = result.macro_f1 >= MACRO_F1_BAR ? [] : ['macro'];
+  for (const p of PATTERN_NAMES) {
+    const s = result.patterns[p];
+    if (s.support >= PATTERN_BAR_SUPPORT && s.f1 < PATTERN_F1_BAR) out.push(p);
   }
   return out;
 }
+
+/**
+ * The bars pattern-cnn-1.2.0 does NOT meet (issue 17 stays open for them), measured by this test and by
+ * `npm run train:cnn` (manifest metrics.sets). A better model must shrink these lists; any new shortfall fails.
+ */
+const KNOWN_SHORTFALLS: Record<EvalSetName, string[]> = {
+  heldout: ['three_white_soldiers', 'three_black_crows'], // F1 0.778 (1,193 occurrences), 0.725 (109)
+  resampled: [],
+  stress_gap_opens: ['macro', 'shooting_star', 'three_white_soldiers'], // 0.829; 0.790, 0.619
+  stress_coarse_ticks: [],
+  stress_both: ['macro', 'three_white_soldiers', 'piercing_line', 'dark_cloud_cover'], // 0.877; 0.763, 0.767, 0.725
+  foreign: ['three_white_soldiers'], // 0.784 (250 occurrences); macro 0.900
+};
+
+async function score(cnn: PatternCnn, set: WindowSet): Promise<Evaluation> {
+  const probs = new Float32Array(set.n * K);
+  const chunks: { x: Float32Array; b: number; first: number }[] = [];
+  forEachChunk(set, 4096, (x, b, first) => chunks.push({ x: x.slice(), b, first }));
+  for (const c of chunks) probs.set(await cnn.predict(c.x, c.b), c.first * K);
+  return evaluate(probs, setLabels(set), cnn.thresholds);
+}
+
+describe.skipIf(!hasCandleData)('shipped pattern CNN vs rules on every evaluation set', () => {
+  let cnn: PatternCnn;
+  beforeAll(async () => {
+    expect(existsSync(join(DEFAULT_MODEL_DIR, 'model.json'))).toBe(true);
+    cnn = await loadPatternCnnFromDir(DEFAULT_MODEL_DIR, { backends: ['wasm', 'cpu'] });
+  });
+  afterAll(() => cnn?.dispose());
+
+  it('decides with the per-pattern thresholds of the manifest (chosen on validation)', () => {
+    const entry = readManifestEntry(manifestPath);
+    expect(entry?.['version']).toBe(cnn.version);
+    const thresholds = entry?.['thresholds'] as Record<string, number>;
+    for (const p of PATTERN_NAMES) {
+      expect(cnn.thresholds[p]).toBe(thresholds[p]);
+      expect(cnn.thresholds[p]).toBeGreaterThan(0);
+      expect(cnn.thresholds[p]).toBeLessThan(1);
+    }
+    expect(new Set(PATTERN_NAMES.map((p) => cnn.thresholds[p])).size).toBeGreaterThan(10); // chosen, not a default
+  });
+
+  for (const name of EVAL_SETS) {
+    it(`${name}: scores as the manifest says, against the bars (macro-F1 >= 0.90; F1 >= 0.80 where >= 100 occurrences)`, async () => {
+      const set: WindowSet =
+        name === 'heldout'
+          ? windowSet(
+              TRAIN_CONFIG.files.map((f) => loadSource(CANDLES_DIR, f, detectPatterns)),
+              'test',
+            )
+          : allWindows(buildEvalSet(name as EvalSetName, CANDLES_DIR));
+      const result = await score(cnn, set);
+      for (const p of PATTERN_NAMES) {
+        const s = result.patterns[p];
+        console.log(
+          `${name} ${p.padEnd(21)} support ${String(s.support).padStart(6)}  P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}${s.support < MIN_SUPPORT ? '  (not in macro: < 20)' : ''}`,
+        );
+      }
+      console.log(
+        `${name} macro-F1 ${result.macro_f1.toFixed(4)} over ${result.macro_patterns.length} patterns, ${result.windows} windows`,
+      );
+      // The manifest reports what this test measures (same weights, same windows).
+      const sets = (readManifestEntry(manifestPath)?.['metrics'] as { sets?: Record<string, Evaluation> }).sets;
+      expect(sets?.[name]?.windows).toBe(result.windows);
+      expect(sets?.[name]?.macro_f1).toBeCloseTo(result.macro_f1, 3);
+      expect(result.macro_patterns.length).toBeGreaterThanOrEqual(10);
+      // Where the model misses a bar, the shortfall is exactly the known one (KNOWN_SHORTFALLS), no more.
+      expect(shortfalls(result)).toEqual(KNOWN_SHORTFALLS[name]);
+    }, 900_000);
+  }
+});

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../../training/cnn/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeWasmFiles } from '../../../src/core/models/pattern-cnn-node';
 import { WINDOW_FEATURES, WINDOW_LENGTH } from '../../../src/core/patterns/window';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../../training/cnn/tfjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +61,7 @@ describe('loadPatternCnn', () => {
   });
 
   it('loads an exported model, reports its backend and reproduces the training graph', async () => {
-    const cnn = await loadPatternCnnFromDir(good, { backends: ['wasm', 'cpu'] });
+    const cnn = await loadPatternCnnFromDir(good, { backends: ['wasm', 'cpu'], select: 'first' });
     try {
       expect(cnn.backend).toBe('wasm');
       expect(cnn.version).toBe('test-1');
@@ -83,13 +83,74 @@ describe('loadPatternCnn', () => {
       expect(cnn.backend).toBe('cpu');
       expect(Object.keys(cnn.skippedBackends)).toEqual(['webgpu', 'webgl']);
       expect(cnn.skippedBackends.webgpu).toMatch(/webgpu/);
+      expect(cnn.selection.reason).toMatch(/^cpu: [\d.]+ ms \(the only usable backend\)$/);
     } finally {
       cnn.dispose();
     }
   });
 
-  it('falls back to the next backend when the active one fails at run time, and reports it', async () => {
+  it('times every backend on a warm-up batch and keeps the fastest that matches the cpu reference', async () => {
     const cnn = await loadPatternCnnFromDir(good, { backends: ['wasm', 'cpu'] });
+    try {
+      const { trials, chosen, ranked, reason } = cnn.selection;
+      expect(trials.map((t) => t.backend)).toEqual(['wasm', 'cpu']);
+      for (const t of trials) {
+        expect(t.error).toBeNull();
+        expect(t.ms).toBeGreaterThan(0);
+        expect(t.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+      }
+      expect(trials.find((t) => t.backend === 'cpu')!.maxAbsDiff).toBe(0); // the reference itself
+      const fastest = [...trials].sort((a, b) => a.ms! - b.ms!)[0]!.backend;
+      expect(chosen).toBe(fastest);
+      expect(cnn.backend).toBe(fastest);
+      expect(ranked).toHaveLength(2);
+      expect(reason).toMatch(new RegExp(`^${fastest}: [\\d.]+ ms vs (wasm|cpu) [\\d.]+ ms$`));
+      console.log(`backend choice in Node: ${reason}`);
+    } finally {
+      cnn.dispose();
+    }
+  });
+
+  it('rejects a backend whose outputs differ from the reference (a wasm Sigmoid off by 1e-3)', async () => {
+    const sigmoid = tf.getKernel('Sigmoid', 'wasm');
+    expect(sigmoid).toBeDefined();
+    tf.unregisterKernel('Sigmoid', 'wasm');
+    tf.registerKernel({
+      kernelName: 'Sigmoid',
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend }) => {
+        const wasm = backend as unknown as {
+          makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+          typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+        };
+        const x = inputs['x']!;
+        const out = wasm.makeOutput(x.shape, 'float32');
+        const a = wasm.typedArrayFromHeap(x);
+        const b = wasm.typedArrayFromHeap(out);
+        for (let i = 0; i < a.length; i++) b[i] = 1 / (1 + Math.exp(-a[i]!)) + 1e-3;
+        return out;
+      },
+    });
+    try {
+      const cnn = await loadPatternCnnFromDir(good, { backends: ['wasm', 'cpu'] });
+      try {
+        expect(cnn.backend).toBe('cpu');
+        expect(cnn.selection.trials.find((t) => t.backend === 'wasm')!.maxAbsDiff).toBeCloseTo(1e-3, 5);
+        expect(cnn.skippedBackends.wasm).toMatch(/outputs differ from the cpu reference by 1\.0e-3/);
+        expect(cnn.selection.reason).toMatch(
+          /^cpu: [\d.]+ ms \(the only usable backend\); wasm rejected: outputs differ/,
+        );
+      } finally {
+        cnn.dispose();
+      }
+    } finally {
+      tf.unregisterKernel('Sigmoid', 'wasm');
+      tf.registerKernel(sigmoid!);
+    }
+  });
+
+  it('falls back to the next backend when the active one fails at run time, and reports it', async () => {
+    const cnn = await loadPatternCnnFromDir(good, { backends: ['wasm', 'cpu'], select: 'first' });
     const conv = tf.getKernel('Conv2D', 'wasm');
     expect(conv).toBeDefined();
     try {

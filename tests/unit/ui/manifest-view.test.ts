@@ -2,6 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { modelCards } from '../../../src/ui/manifest-view';
 
 describe('modelCards', () => {
+  it('reads the pattern CNN per-pattern F1 of every evaluation set, tolerating bad entries', () => {
+    const [cnn] = modelCards({
+      models: {
+        pattern_cnn: {
+          metrics: {
+            sets: {
+              heldout: { windows: 100, macro_f1: 0.93, patterns: { doji: { f1: 0.98, support: 40 }, hammer: 'x' } },
+              foreign: { windows: 50, macro_f1: 'n/a', patterns: { doji: { f1: 0.9 } } },
+              broken: 3,
+            },
+          },
+        },
+      },
+    });
+    expect(cnn?.patternSets).toEqual([
+      { set: 'heldout', windows: 100, macroF1: 0.93, patterns: [{ pattern: 'doji', f1: 0.98, support: 40 }] },
+      { set: 'foreign', windows: 50, macroF1: null, patterns: [{ pattern: 'doji', f1: 0.9, support: null }] },
+    ]);
+  });
+
   it('reads the CNN and the price ensemble entries', () => {
     const cards = modelCards({
       schema: 1,
