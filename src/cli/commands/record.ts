@@ -9,7 +9,7 @@ import type { WebSocketCtor } from '../../feeds/ws-types';
 import { numberOption, parseArgs } from '../args';
 import { CliError } from '../errors';
 import { writeOutput } from '../io';
-import type { Command } from './index';
+import type { Command } from '../command';
 
 const USAGE =
   'usage: candlecast record --exchange E --symbol S --interval I [--rest-url U] [--ws-url U] (--candles N | --minutes N) [--from TIME] [--stale-s S] [--out F]';

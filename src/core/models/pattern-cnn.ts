@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../patterns/window';
+import { oneLine } from '../util/errors';
 
 /**
  * The pattern CNN at run time, in the style of a tfjs-models package: `loadPatternCnn` loads the
@@ -55,11 +56,6 @@ export class PatternCnnLoadError extends Error {
     super(message, options);
     this.name = 'PatternCnnLoadError';
   }
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.trim() || 'unknown error';
 }
 
 function joinBuffers(data: tf.io.WeightData): ArrayBuffer {
