@@ -154,10 +154,15 @@ export class OutputSink {
     }
   }
 
-  /** Waits while stdout holds more than its buffer; files and pipes are written synchronously. */
+  /**
+   * Waits while stdout holds more than its buffer (files and pipes are written synchronously), and lets the event
+   * loop run once, so a SIGINT / SIGTERM between two blocks is handled (temporary file removed) at once.
+   */
   async drain(): Promise<void> {
-    if (this.fd !== null || !process.stdout.writableNeedDrain) return;
-    await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    if (this.fd === null && process.stdout.writableNeedDrain) {
+      await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Makes the output final: the temporary file renamed over the target, a pipe closed. */

@@ -79,8 +79,28 @@ function sinkWriter(sink: OutputSink, chunk = 1 << 20): Writer {
 }
 
 /**
+ * Values `from` to `from + n - 1` for a nullable DOUBLE column: a Float64Array when all are finite (the fast
+ * path of the writer), else an array with null for every NaN.
+ */
+function nullable(src: ArrayLike<number>, from: number, n: number): Float64Array | (number | null)[] {
+  let finite = true;
+  for (let i = 0; i < n && finite; i++) finite = Number.isFinite(src[from + i]!);
+  if (finite)
+    return src instanceof Float64Array
+      ? src.slice(from, from + n)
+      : Float64Array.from({ length: n }, (_, i) => src[from + i]!);
+  const data = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    const v = src[from + i]!;
+    data[i] = Number.isFinite(v) ? v : null;
+  }
+  return data;
+}
+
+/**
  * Parquet through hyparquet-writer: `time` as INT64 epoch ms, every other column DOUBLE with nulls for empty
- * values; one row group per block, written as it comes.
+ * values; one row group per block, written as it comes. Uncompressed and without statistics: feature doubles
+ * hardly compress, and both cost more time in JavaScript than the features themselves.
  */
 export function parquetTable(sink: OutputSink, header: readonly string[]): TableWriter {
   const schema: SchemaElement[] = [
@@ -88,7 +108,7 @@ export function parquetTable(sink: OutputSink, header: readonly string[]): Table
     { name: header[0]!, type: 'INT64', repetition_type: 'REQUIRED' },
     ...header.slice(1).map((name): SchemaElement => ({ name, type: 'DOUBLE', repetition_type: 'OPTIONAL' })),
   ];
-  const writer = new ParquetWriter({ writer: sinkWriter(sink), schema, codec: 'SNAPPY' });
+  const writer = new ParquetWriter({ writer: sinkWriter(sink), schema, codec: 'UNCOMPRESSED', statistics: false });
   return {
     async write(columns, start, rows) {
       for (let from = start; from < start + rows; from += BLOCK_ROWS) {
@@ -97,13 +117,7 @@ export function parquetTable(sink: OutputSink, header: readonly string[]): Table
         for (let i = 0; i < n; i++) time[i] = BigInt(columns[0]![from + i]!);
         const columnData: ColumnSource[] = [{ name: header[0]!, data: time, encoding: 'PLAIN' }];
         for (let c = 1; c < columns.length; c++) {
-          const src = columns[c]!;
-          const data = new Array<number | null>(n);
-          for (let i = 0; i < n; i++) {
-            const v = src[from + i]!;
-            data[i] = Number.isFinite(v) ? v : null;
-          }
-          columnData.push({ name: header[c]!, data, encoding: 'PLAIN' });
+          columnData.push({ name: header[c]!, data: nullable(columns[c]!, from, n), encoding: 'PLAIN' });
         }
         await writer.write({ columnData, rowGroupSize: n });
       }
