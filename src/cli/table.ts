@@ -80,19 +80,24 @@ function sinkWriter(sink: OutputSink, chunk = 1 << 20): Writer {
 
 /**
  * Values `from` to `from + n - 1` for a nullable DOUBLE column: a Float64Array when all are finite (the fast
- * path of the writer), else an array with null for every NaN.
+ * path of the writer), else an array with null for every NaN. Negative zero is written as 0, as CSV prints it,
+ * so both formats hold the same values.
  */
 function nullable(src: ArrayLike<number>, from: number, n: number): Float64Array | (number | null)[] {
-  let finite = true;
-  for (let i = 0; i < n && finite; i++) finite = Number.isFinite(src[from + i]!);
-  if (finite)
+  let plain = true;
+  for (let i = 0; i < n && plain; i++) {
+    const v = src[from + i]!;
+    plain = Number.isFinite(v) && !Object.is(v, -0);
+  }
+  if (plain) {
     return src instanceof Float64Array
       ? src.slice(from, from + n)
       : Float64Array.from({ length: n }, (_, i) => src[from + i]!);
+  }
   const data = new Array<number | null>(n);
   for (let i = 0; i < n; i++) {
     const v = src[from + i]!;
-    data[i] = Number.isFinite(v) ? v : null;
+    data[i] = Number.isFinite(v) ? v + 0 : null;
   }
   return data;
 }
