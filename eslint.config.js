@@ -5,7 +5,16 @@ import globals from 'globals';
 
 export default ts.config(
   {
-    ignores: ['dist/', 'dev-dist/', 'node_modules/', 'public/models/', 'coverage/', 'test-results/', 'training/.work/'],
+    ignores: [
+      'dist/',
+      'dist-cli/',
+      'dev-dist/',
+      'node_modules/',
+      'public/models/',
+      'coverage/',
+      'test-results/',
+      'training/.work/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommended,

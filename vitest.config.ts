@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['tests/unit/**/*.test.ts'],
+          globalSetup: ['tests/helpers/build-cli.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -1,3 +1,5 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { oneLine } from '../core/util/errors';
 import { CliError } from './errors';
 
 export interface ParsedArgs {
@@ -7,35 +9,44 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `--name value` options and bare positionals. Names in `booleanFlags` take no value.
- * Unknown options are rejected so typos fail loudly.
+ * Parses `--name value` / `--name=value` options, boolean `--flags` and bare positionals with Node's
+ * `util.parseArgs` (strict: unknown options are rejected so typos fail loudly). Every problem is a CliError
+ * of one line ("unknown option --x", "option --x needs a value").
  */
 export function parseArgs(
   argv: readonly string[],
   valueOptions: readonly string[],
   booleanFlags: readonly string[] = [],
 ): ParsedArgs {
-  const positional: string[] = [];
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const name of valueOptions) spec[name] = { type: 'string' };
+  for (const name of booleanFlags) spec[name] = { type: 'boolean' };
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({ args: [...argv], options: spec, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(argumentProblem(err));
+  }
   const options = new Map<string, string>();
   const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (booleanFlags.includes(name)) {
-      flags.add(name);
-      continue;
-    }
-    if (!valueOptions.includes(name)) throw new CliError(`unknown option --${name}`);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new CliError(`option --${name} needs a value`);
-    options.set(name, value);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') {
+      if (value === '') throw new CliError(`option --${name} needs a value`);
+      options.set(name, value);
+    } else if (value === true) flags.add(name);
   }
-  return { positional, options, flags };
+  return { positional: parsed.positionals, options, flags };
+}
+
+function argumentProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const message = err instanceof Error ? err.message : String(err);
+  const name = /'(-[^' ]*)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && name) return `unknown option ${name}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && name) {
+    return /does not take an argument/.test(message) ? `option ${name} takes no value` : `option ${name} needs a value`;
+  }
+  return oneLine(err);
 }
 
 export function requireOne(args: ParsedArgs, what: string): string {

@@ -1,49 +1,21 @@
-import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import type { Candle } from '../core/candles/candle';
-import { CsvError, parseCandlesCsv } from '../feeds/csv';
-import { CliError } from './errors';
-
-/** Reads and validates a candle CSV file; every problem becomes a one-line CliError naming file and line. */
-export function readCandlesFile(path: string): Candle[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(err)})`);
-  }
-  try {
-    return parseCandlesCsv(text, { source: path });
-  } catch (err) {
-    if (err instanceof CsvError) throw new CliError(err.message);
-    throw err;
-  }
-}
+import { fromColumns, type Candle } from '../core/candles/candle';
+import { readCandleColumns } from './input';
 
 /**
- * Writes command output to `out` atomically (temporary file, then rename: nothing is partially written),
- * or to stdout when `out` is undefined.
+ * The command line's input and output layer, for every command that reads candles and writes a table:
+ * - `readCandleColumns(path)` (input.ts): CSV (both SPEC §6 formats, read in chunks) or Parquet, validated.
+ * - `withOutput(out, inputs, body)` / `writeOutput(text, out, inputs)` (output.ts): `-` or no --out is stdout;
+ *   a file is written beside its target and renamed (removed on error and on SIGINT / SIGTERM); pipes and devices
+ *   are written into; an --out that is an input is refused.
+ * - `openTable(sink, header, formatOf(out))` (table.ts): CSV blocks or Parquet row groups as they are computed.
+ * - `progress(label, total, quiet)` (progress.ts): a bar on stderr when it is a terminal.
  */
-export function writeOutput(text: string, out: string | undefined): void {
-  if (out === undefined) {
-    process.stdout.write(text);
-    return;
-  }
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, out);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw new CliError(`${out}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-}
+export { readCandleColumns, candleAt } from './input';
+export { withOutput, writeOutput, resolveOutput } from './output';
+export { csvNumber, formatOf, openTable } from './table';
+export { progress } from './progress';
 
-/** Formats a number for CSV output: empty cell for NaN / null (warm-up or undefined). */
-export function csvNumber(v: number | null | undefined): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
+/** Reads and validates a candle file (CSV or Parquet) as candles; every problem is a one-line CliError. */
+export async function readCandles(path: string): Promise<Candle[]> {
+  return fromColumns(await readCandleColumns(path));
 }

@@ -1,6 +1,7 @@
 import type { Candle } from '../core/candles/candle';
 import { candleProblem, seriesOrderProblem } from '../core/candles/validate';
 import type { Timeframe } from '../core/candles/timeframe';
+import { printable } from '../core/util/errors';
 
 /** A problem in CSV input, naming the source, the 1-based line and what is wrong. */
 export class CsvError extends Error {
@@ -24,57 +25,53 @@ export interface ParseCsvOptions {
   source?: string;
   /** When given, every candle's time must sit on this timeframe's grid. */
   timeframe?: Timeframe;
+  /**
+   * Receives notes about how the input was read (epoch seconds converted to milliseconds). Without it,
+   * epoch seconds are rejected with the fix instead of being converted silently.
+   */
+  onNote?: (note: string) => void;
 }
 
+/** Times below this (1973-03-03 in ms, year 5138 in s) are epoch seconds: 10-digit times. */
+const SECONDS_BELOW = 1e11;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
- * Parses candles from CSV text: either with the header `time,open,high,low,close,volume` (time in epoch ms
- * or ISO 8601) or Binance's raw 12-column kline CSV without a header. Every row is validated and the times
- * must be strictly ascending; the first problem throws a CsvError naming the line. Blank lines are skipped.
+ * Reads candle CSV one line at a time (SPEC §6: the `time,open,high,low,close,volume` header, time in epoch
+ * ms or ISO 8601, or Binance's raw 12-column kline rows without a header), so a file of any size can be read
+ * in chunks. Every row is validated and times must be strictly ascending; the first problem throws a CsvError
+ * naming the line. Blank lines are skipped.
  */
-export function parseCandlesCsv(text: string, options: ParseCsvOptions = {}): Candle[] {
-  const source = options.source ?? 'input';
-  const lines = text.split(/\r?\n/);
-  let firstContent = 0;
-  while (firstContent < lines.length && lines[firstContent]!.trim() === '') firstContent++;
-  if (firstContent === lines.length) throw new CsvError(source, 1, 'no candles: the input is empty');
-  const first = stripBom(lines[firstContent]!).trim();
-  const hasHeader = /[a-z]/i.test(first.split(',')[0] ?? '') && !ISO_8601.test(first.split(',')[0]!.trim());
-  let startLine = firstContent;
-  let columnCount = 6;
-  if (hasHeader) {
-    const header = first.split(',').map((h) => h.trim().toLowerCase());
-    if (header.join(',') !== CANDLE_CSV_HEADER) {
-      throw new CsvError(source, firstContent + 1, `bad header "${first}" (expected "${CANDLE_CSV_HEADER}")`);
-    }
-    startLine = firstContent + 1;
-  } else {
-    const n = first.split(',').length;
-    if (n !== 12) {
-      throw new CsvError(
-        source,
-        firstContent + 1,
-        `missing header: expected "${CANDLE_CSV_HEADER}" or Binance's 12-column kline rows, found ${n} columns`,
-      );
-    }
-    columnCount = 12;
+export class CandleCsvReader {
+  private readonly source: string;
+  private columnCount = 0;
+  private prevTime = Number.NEGATIVE_INFINITY;
+  private seconds: boolean | null = null;
+  private headerLine = 0;
+  /** Candles read so far. */
+  count = 0;
+
+  constructor(private readonly options: ParseCsvOptions = {}) {
+    this.source = options.source ?? 'input';
   }
 
-  const candles: Candle[] = [];
-  let prevTime = Number.NEGATIVE_INFINITY;
-  for (let i = startLine; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === '') continue;
-    const lineNo = i + 1;
+  /** One line without its terminator (1-based `lineNo`): the candle it holds, or null for a header or blank line. */
+  line(text: string, lineNo: number): Candle | null {
+    const raw = text.trim();
+    if (raw === '') return null;
+    if (this.columnCount === 0) {
+      if (this.start(stripBom(raw), lineNo)) return null;
+    }
     const cells = raw.split(',');
-    if (cells.length !== columnCount) {
-      throw new CsvError(source, lineNo, `expected ${columnCount} columns, found ${cells.length}`);
+    if (cells.length !== this.columnCount) {
+      throw new CsvError(this.source, lineNo, `expected ${this.columnCount} columns, found ${cells.length}`);
     }
     const values: number[] = [];
     for (let k = 0; k < 6; k++) {
       const cell = cells[k]!.trim().replace(/^"|"$/g, '');
-      const value = k === 0 ? parseTime(cell) : parseNumber(cell);
+      const value = k === 0 ? this.time(cell, lineNo) : parseNumber(cell);
       if (value === null)
-        throw new CsvError(source, lineNo, `${COLUMNS[k]} "${cell}" is not a ${k === 0 ? 'time' : 'number'}`);
+        throw new CsvError(this.source, lineNo, `${COLUMNS[k]} ${quote(cell)} is not a ${k === 0 ? 'time' : 'number'}`);
       values.push(value);
     }
     const candle: Candle = {
@@ -85,12 +82,95 @@ export function parseCandlesCsv(text: string, options: ParseCsvOptions = {}): Ca
       close: values[4]!,
       volume: values[5]!,
     };
-    const problem = candleProblem(candle, options.timeframe) ?? seriesOrderProblem(prevTime, candle.time);
-    if (problem) throw new CsvError(source, lineNo, problem);
-    prevTime = candle.time;
-    candles.push(candle);
+    const problem = candleProblem(candle, this.options.timeframe) ?? seriesOrderProblem(this.prevTime, candle.time);
+    if (problem) throw new CsvError(this.source, lineNo, problem);
+    this.prevTime = candle.time;
+    this.count++;
+    return candle;
   }
-  if (candles.length === 0) throw new CsvError(source, startLine + 1, 'no candles: only a header');
+
+  /** After the last line: throws when the input held no candle. */
+  finish(): void {
+    if (this.columnCount === 0) throw new CsvError(this.source, 1, 'no candles: the input is empty');
+    if (this.count === 0) throw new CsvError(this.source, this.headerLine + 1, 'no candles: only a header');
+  }
+
+  /** Reads the format from the first non-blank line; true when that line is a header. */
+  private start(first: string, lineNo: number): boolean {
+    const firstCell = first.split(',')[0] ?? '';
+    const hasHeader = /[a-z]/i.test(firstCell) && !ISO_8601.test(firstCell.trim());
+    this.headerLine = lineNo;
+    if (hasHeader) {
+      const header = first.split(',').map((h) => h.trim().toLowerCase());
+      if (header.join(',') !== CANDLE_CSV_HEADER) {
+        throw new CsvError(this.source, lineNo, `bad header ${quote(first)} (expected "${CANDLE_CSV_HEADER}")`);
+      }
+      this.columnCount = 6;
+      return true;
+    }
+    const n = first.split(',').length;
+    if (n !== 12) {
+      throw new CsvError(
+        this.source,
+        lineNo,
+        `missing header: expected "${CANDLE_CSV_HEADER}" or Binance's 12-column kline rows, found ${n} columns`,
+      );
+    }
+    this.columnCount = 12;
+    return false;
+  }
+
+  private time(cell: string, lineNo: number): number | null {
+    if (/^\d+$/.test(cell)) {
+      const v = Number(cell);
+      if (!Number.isSafeInteger(v)) return null;
+      if (this.seconds === null) {
+        this.seconds = v < SECONDS_BELOW;
+        if (this.seconds) {
+          if (!this.options.onNote) {
+            throw new CsvError(
+              this.source,
+              lineNo,
+              `time ${cell} is in epoch seconds; times must be epoch milliseconds (multiply by 1000) or ISO 8601`,
+            );
+          }
+          this.options.onNote(`${this.source}: times are epoch seconds (${cell} at line ${lineNo}); read as seconds`);
+        }
+      }
+      if (this.seconds) {
+        if (v >= SECONDS_BELOW)
+          throw new CsvError(
+            this.source,
+            lineNo,
+            `time ${cell} is in milliseconds but earlier times were epoch seconds`,
+          );
+        return v * 1000;
+      }
+      // Binance switched spot klines to microseconds in 2025; accept both.
+      return v > 1e14 ? Math.floor(v / 1000) : v;
+    }
+    if (!ISO_8601.test(cell)) return null;
+    const impossible = impossibleDate(cell);
+    if (impossible) throw new CsvError(this.source, lineNo, `time "${cell}" is not a real date (${impossible})`);
+    const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(cell);
+    const v = Date.parse(hasZone || cell.length === 10 ? cell : `${cell.replace(' ', 'T')}Z`);
+    return Number.isFinite(v) ? v : null;
+  }
+}
+
+/**
+ * Parses candles from CSV text (the formats of CandleCsvReader; LF, CRLF or CR line ends). Every row is validated
+ * and the times must be strictly ascending; the first problem throws a CsvError naming the line.
+ */
+export function parseCandlesCsv(text: string, options: ParseCsvOptions = {}): Candle[] {
+  const reader = new CandleCsvReader(options);
+  const lines = text.split(/\r\n|\r|\n/);
+  const candles: Candle[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const candle = reader.line(lines[i]!, i + 1);
+    if (candle) candles.push(candle);
+  }
+  reader.finish();
   return candles;
 }
 
@@ -107,17 +187,24 @@ function parseNumber(cell: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-function parseTime(cell: string): number | null {
-  if (/^\d+$/.test(cell)) {
-    const v = Number(cell);
-    if (!Number.isSafeInteger(v)) return null;
-    // Binance switched spot klines to microseconds in 2025; accept both.
-    return v > 1e14 ? Math.floor(v / 1000) : v;
-  }
-  if (!ISO_8601.test(cell)) return null;
-  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(cell);
-  const v = Date.parse(hasZone || cell.length === 10 ? cell : `${cell.replace(' ', 'T')}Z`);
-  return Number.isFinite(v) ? v : null;
+/** The problem with an ISO date's fields (month 13, February 30, hour 25), or null when it is a real date and time. */
+function impossibleDate(cell: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(cell);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12) return `there is no month ${m[2]}`;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
+  if (day < 1 || day > days) return `${m[1]}-${m[2]} has ${days} days`;
+  if (m[4] !== undefined && Number(m[4]) > 23) return `there is no hour ${m[4]}`;
+  if (m[5] !== undefined && Number(m[5]) > 59) return `there is no minute ${m[5]}`;
+  if (m[6] !== undefined && Number(m[6]) > 59) return `there is no second ${m[6]}`;
+  return null;
+}
+
+/** A cell quoted for an error message: control characters escaped, cut to 60 characters. */
+function quote(cell: string): string {
+  return `"${printable(cell, 60)}"`;
 }
 
 function stripBom(s: string): string {

@@ -2,12 +2,12 @@ import { inferTimeframe } from '../../core/candles/timeframe';
 import { DEFAULT_COST, DEFAULT_SLIPPAGE, runBacktest } from '../../core/backtest';
 import { numberOption, parseArgs, requireOne } from '../args';
 import { CliError } from '../errors';
-import { readCandlesFile, writeOutput } from '../io';
+import { readCandles, resolveOutput, writeOutput } from '../io';
 import { loadNodeModels } from '../models';
-import type { Command } from './index';
+import type { Command } from '../command';
 
 /**
- * `candlecast backtest <csv> [--cost C] [--slippage S] [--out F.json]`: replays the file through the same
+ * `candlecast backtest <csv|parquet> [--cost C] [--slippage S] [--out F.json]`: replays the file through the same
  * engine and models as the app and scores its signals after costs (SPEC §6; trading rules in
  * src/core/backtest/rules.ts). A model that cannot load is named on stderr; the backtest then runs on what the
  * app would show without it.
@@ -21,7 +21,8 @@ export const backtestCommand: Command = {
     const slippage = numberOption(args, 'slippage') ?? DEFAULT_SLIPPAGE;
     if (cost < 0 || cost >= 1) throw new CliError(`option --cost must be in [0, 1), got ${cost}`);
     if (slippage < 0 || slippage >= 1) throw new CliError(`option --slippage must be in [0, 1), got ${slippage}`);
-    const candles = readCandlesFile(file);
+    resolveOutput(args.options.get('out'), [file]);
+    const candles = await readCandles(file);
     const timeframe = args.options.get('timeframe') ?? inferTimeframe(candles.map((c) => c.time));
     if (!timeframe) throw new CliError(`${file}: cannot tell the timeframe from the candle times (pass --timeframe)`);
     const models = await loadNodeModels();
@@ -37,6 +38,6 @@ export const backtestCommand: Command = {
         timeframe,
       },
     });
-    writeOutput(`${JSON.stringify(result.report, null, 2)}\n`, args.options.get('out'));
+    writeOutput(`${JSON.stringify(result.report, null, 2)}\n`, args.options.get('out'), [file]);
   },
 };

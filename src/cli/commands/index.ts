@@ -6,12 +6,11 @@ import { featuresCommand } from './features';
 import { predictCommand } from './predict';
 import { recordCommand } from './record';
 
-/** One entry per subcommand; each lives in its own module under src/cli/commands/. */
-export interface Command {
-  summary: string;
-  run(argv: readonly string[]): Promise<void>;
-}
+import type { Command } from '../command';
 
+export type { Command } from '../command';
+
+/** One entry per subcommand; each lives in its own module under src/cli/commands/. */
 export const COMMANDS: Record<string, Command> = {
   backtest: backtestCommand,
   bench: benchCommand,

@@ -1,7 +1,7 @@
-import type { Command } from './index';
+import type { Command } from '../command';
 import { parseArgs, requireOne } from '../args';
 import { CliError } from '../errors';
-import { readCandlesFile, writeOutput } from '../io';
+import { readCandles, resolveOutput, writeOutput } from '../io';
 import { loadNodeModels } from '../models';
 import { InsightPipeline } from '../../core/insights/pipeline';
 import { inferTimeframe } from '../../core/candles/timeframe';
@@ -21,8 +21,9 @@ export const insightsCommand: Command = {
   summary: 'the Insight JSON (patterns, predictions, signals, confidence) at the last candle or --at TIME',
   async run(argv) {
     const args = parseArgs(argv, ['at', 'out', 'symbol', 'exchange', 'timeframe']);
-    const file = requireOne(args, 'CSV file');
-    const candles = readCandlesFile(file);
+    const file = requireOne(args, 'candle file');
+    resolveOutput(args.options.get('out'), [file]);
+    const candles = await readCandles(file);
     const atRaw = args.options.get('at');
     const at = atRaw === undefined ? Number.POSITIVE_INFINITY : parseAt(atRaw);
     const upTo = candles.filter((c) => c.time <= at);
@@ -37,6 +38,6 @@ export const insightsCommand: Command = {
     );
     for (const candle of upTo) pipeline.update(candle);
     const insight = await pipeline.insight();
-    writeOutput(`${JSON.stringify(insight, null, 2)}\n`, args.options.get('out'));
+    writeOutput(`${JSON.stringify(insight, null, 2)}\n`, args.options.get('out'), [file]);
   },
 };

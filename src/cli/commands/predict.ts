@@ -1,4 +1,3 @@
-import { toColumns } from '../../core/candles/candle';
 import { inferTimeframe } from '../../core/candles/timeframe';
 import { modelFeatureMatrix } from '../../core/features';
 import {
@@ -9,11 +8,12 @@ import {
   type PriceEnsemble,
 } from '../../core/models/price-ensemble';
 import { DEFAULT_PRICE_MODEL_DIR, loadPriceEnsembleFromDir } from '../../core/models/price-ensemble-node';
+import { oneLine } from '../../core/util/errors';
 import { parseArgs, requireOne } from '../args';
-import { loadShippedPriceEnsemble } from '../models';
+import type { Command } from '../command';
 import { CliError } from '../errors';
-import { csvNumber, readCandlesFile, writeOutput } from '../io';
-import type { Command } from './index';
+import { formatOf, openTable, readCandleColumns, resolveOutput, withOutput } from '../io';
+import { loadShippedPriceEnsemble } from '../models';
 
 /**
  * `time,close`, then per horizon h: pred_h, ret_h, lo_h, hi_h, conf_h, skill_h (1 claimed, 0 abstained) and
@@ -29,27 +29,20 @@ export function predictHeader(): string[] {
   return cols;
 }
 
-/** CSV text of a batch: empty cells in warm-up rows (and wherever a value is not finite). */
-export function formatPredictCsv(time: ArrayLike<number>, close: ArrayLike<number>, batch: PriceBatch): string {
-  const lines = [predictHeader().join(',')];
-  for (let r = 0; r < batch.rows; r++) {
-    const cells = [csvNumber(time[r]), csvNumber(close[r])];
-    for (const h of PRICE_HORIZONS) {
-      const c = batch.horizons[h];
-      cells.push(
-        csvNumber(c.prediction[r]),
-        csvNumber(c.return[r]),
-        csvNumber(c.lower[r]),
-        csvNumber(c.upper[r]),
-        csvNumber(c.confidence[r]),
-        csvNumber(c.skill[r]),
-      );
-      for (const m of ENSEMBLE_MEMBERS) cells.push(csvNumber(c.memberReturns[m][r]));
-    }
-    cells.push(csvNumber(batch.ood[r]), csvNumber(batch.oodFlag[r]));
-    lines.push(cells.join(','));
+/** The columns of predictHeader() for a batch: NaN (empty) in warm-up rows and wherever a value is not finite. */
+export function predictColumns(
+  time: ArrayLike<number>,
+  close: ArrayLike<number>,
+  batch: PriceBatch,
+): ArrayLike<number>[] {
+  const columns: ArrayLike<number>[] = [time, close];
+  for (const h of PRICE_HORIZONS) {
+    const c = batch.horizons[h];
+    columns.push(c.prediction, c.return, c.lower, c.upper, c.confidence, c.skill);
+    for (const m of ENSEMBLE_MEMBERS) columns.push(c.memberReturns[m]);
   }
-  return `${lines.join('\n')}\n`;
+  columns.push(batch.ood, batch.oodFlag);
+  return columns;
 }
 
 async function loadModel(dir: string): Promise<PriceEnsemble> {
@@ -58,30 +51,35 @@ async function loadModel(dir: string): Promise<PriceEnsemble> {
     return await (dir === DEFAULT_PRICE_MODEL_DIR ? loadShippedPriceEnsemble() : loadPriceEnsembleFromDir(dir));
   } catch (err) {
     if (err instanceof PriceEnsembleLoadError) throw new CliError(`price predictor not loaded: ${err.message}`);
-    throw new CliError(
-      `price predictor not loaded: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-    );
+    throw new CliError(`price predictor not loaded: ${oneLine(err)}`);
   }
 }
 
 /**
- * `candlecast predict <csv> [--out F] [--models DIR]`: the price ensemble's predictions for every candle
+ * `candlecast predict <csv|parquet> [--out F] [--models DIR]`: the price ensemble's predictions for every candle
  * (SPEC §6), from the same feature engine and models as the app; `--models` points at another model folder.
  */
 export const predictCommand: Command = {
-  summary: 'price predictions (1, 5, 15, 60 candles): 80% intervals, confidence, skill/abstention, OOD (CSV)',
+  summary:
+    'price predictions (1, 5, 15, 60 candles): 80% intervals, confidence, skill/abstention, OOD (CSV or Parquet)',
   async run(argv) {
-    const args = parseArgs(argv, ['out', 'models']);
-    const file = requireOne(args, 'candle CSV file');
-    const candles = readCandlesFile(file);
+    const args = parseArgs(argv, ['out', 'models'], ['quiet']);
+    const file = requireOne(args, 'candle file');
+    const out = args.options.get('out');
+    resolveOutput(out, [file]);
+    const cols = await readCandleColumns(file);
+    const timeframe = inferTimeframe(cols.time);
+    if (!timeframe) throw new CliError(`${file}: cannot tell the timeframe from the candle times`);
     const model = await loadModel(args.options.get('models') ?? DEFAULT_PRICE_MODEL_DIR);
     try {
-      const cols = toColumns(candles);
-      const timeframe = inferTimeframe(cols.time);
-      if (!timeframe) throw new CliError(`${file}: cannot tell the timeframe from the candle times`);
       const matrix = modelFeatureMatrix(cols);
       const batch = await model.predictSeries(matrix.values, matrix.rows, cols.close, timeframe);
-      writeOutput(formatPredictCsv(cols.time, cols.close, batch), args.options.get('out'));
+      const columns = predictColumns(cols.time, cols.close, batch);
+      await withOutput(out, [file], async (sink) => {
+        const table = openTable(sink, predictHeader(), formatOf(out));
+        await table.write(columns, 0, matrix.rows);
+        await table.finish();
+      });
     } finally {
       await model.dispose();
     }

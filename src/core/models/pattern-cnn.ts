@@ -3,6 +3,7 @@ import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { buildWindows, WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../patterns/window';
 import { mulberry32 } from '../util/random';
 import { chooseBackend, type BackendDecision, type BackendTrial } from './backend-choice';
+import { oneLine } from '../util/errors';
 
 /**
  * The pattern CNN at run time, in the style of a tfjs-models package: `loadPatternCnn` loads the
@@ -109,11 +110,6 @@ export class PatternCnnLoadError extends Error {
     super(message, options);
     this.name = 'PatternCnnLoadError';
   }
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0]!.trim() || 'unknown error';
 }
 
 function joinBuffers(data: tf.io.WeightData): ArrayBuffer {

@@ -21,6 +21,7 @@ import {
   type PriceEnsembleParams,
   type PriceHorizon,
 } from './price-ensemble-params';
+import { oneLine } from '../util/errors';
 
 /**
  * The price predictor at run time: 12 ONNX TreeEnsembleRegressor models (xgboost, hist_gbdt, random_forest x
@@ -417,11 +418,6 @@ function emptyBatch(rows: number): PriceBatch {
     };
   }
   return { rows, predictable: new Uint8Array(rows), horizons, ood: col(), oodFlag: col() };
-}
-
-function oneLine(err: unknown): string {
-  const t = err instanceof Error ? err.message : String(err);
-  return t.split('\n')[0]!.trim() || 'unknown error';
 }
 
 /** Loads price-ensemble.json and the 12 models; refuses a model trained on another feature schema. */

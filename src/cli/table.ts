@@ -1,0 +1,139 @@
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import type { ColumnSource, SchemaElement, Writer } from 'hyparquet-writer';
+import type { OutputSink } from './output';
+
+/** Output formats, chosen by the `--out` extension: `.parquet` is Parquet, anything else (and stdout) CSV. */
+export type TableFormat = 'csv' | 'parquet';
+
+export function formatOf(out: string | undefined): TableFormat {
+  return out !== undefined && /\.parquet$/i.test(out) ? 'parquet' : 'csv';
+}
+
+/** Rows per CSV block and per Parquet row group: what is held in memory as text or encoded columns at once. */
+export const BLOCK_ROWS = 1 << 15;
+
+/**
+ * A table written block by block as it is computed. Column 0 is `time` (epoch ms), every other column a number
+ * where NaN means empty (warm-up or undefined): an empty CSV cell, a Parquet null.
+ */
+export interface TableWriter {
+  /** Writes rows `start` to `start + rows - 1` of `columns` (one array per header name). */
+  write(columns: readonly ArrayLike<number>[], start: number, rows: number): Promise<void>;
+  /** Writes what ends the table (the Parquet footer). */
+  finish(): Promise<void>;
+}
+
+/** Formats a number for CSV output: empty cell for NaN / null (warm-up or undefined). */
+export function csvNumber(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
+}
+
+/** CSV: the header, then each block as one string of at most BLOCK_ROWS lines. */
+export function csvTable(sink: OutputSink, header: readonly string[]): TableWriter {
+  sink.write(`${header.join(',')}\n`);
+  return {
+    async write(columns, start, rows) {
+      const k = columns.length;
+      const cells = new Array<string>(k);
+      for (let from = start; from < start + rows; from += BLOCK_ROWS) {
+        const to = Math.min(start + rows, from + BLOCK_ROWS);
+        const lines = new Array<string>(to - from);
+        for (let i = from; i < to; i++) {
+          for (let c = 0; c < k; c++) cells[c] = csvNumber(columns[c]![i]);
+          lines[i - from] = cells.join(',');
+        }
+        sink.write(`${lines.join('\n')}\n`);
+        await sink.drain();
+      }
+    },
+    async finish() {
+      await sink.drain();
+    },
+  };
+}
+
+/** hyparquet-writer's ByteWriter that hands its bytes to the sink whenever it holds more than `chunk` bytes. */
+function sinkWriter(sink: OutputSink, chunk = 1 << 20): Writer {
+  const writer = new ByteWriter();
+  const flush = (): void => {
+    if (writer.index === 0) return;
+    sink.write(new Uint8Array(writer.buffer.slice(0, writer.index)));
+    writer.index = 0;
+  };
+  writer.ensure = (size: number): void => {
+    if (writer.index > chunk) flush();
+    if (writer.index + size > writer.buffer.byteLength) {
+      const grown = new ArrayBuffer(Math.max(writer.buffer.byteLength * 2, writer.index + size));
+      new Uint8Array(grown).set(new Uint8Array(writer.buffer, 0, writer.index));
+      writer.buffer = grown;
+      writer.view = new DataView(grown);
+    }
+  };
+  writer.finish = (): void => flush();
+  return Object.assign(writer, {
+    flush: (): Promise<void> => {
+      flush();
+      return sink.drain();
+    },
+  });
+}
+
+/**
+ * Values `from` to `from + n - 1` for a nullable DOUBLE column: a Float64Array when all are finite (the fast
+ * path of the writer), else an array with null for every NaN. Negative zero is written as 0, as CSV prints it,
+ * so both formats hold the same values.
+ */
+function nullable(src: ArrayLike<number>, from: number, n: number): Float64Array | (number | null)[] {
+  let plain = true;
+  for (let i = 0; i < n && plain; i++) {
+    const v = src[from + i]!;
+    plain = Number.isFinite(v) && !Object.is(v, -0);
+  }
+  if (plain) {
+    return src instanceof Float64Array
+      ? src.slice(from, from + n)
+      : Float64Array.from({ length: n }, (_, i) => src[from + i]!);
+  }
+  const data = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    const v = src[from + i]!;
+    data[i] = Number.isFinite(v) ? v + 0 : null;
+  }
+  return data;
+}
+
+/**
+ * Parquet through hyparquet-writer: `time` as INT64 epoch ms, every other column DOUBLE with nulls for empty
+ * values; one row group per block, written as it comes. Uncompressed and without statistics: feature doubles
+ * hardly compress, and both cost more time in JavaScript than the features themselves.
+ */
+export function parquetTable(sink: OutputSink, header: readonly string[]): TableWriter {
+  const schema: SchemaElement[] = [
+    { name: 'root', num_children: header.length },
+    { name: header[0]!, type: 'INT64', repetition_type: 'REQUIRED' },
+    ...header.slice(1).map((name): SchemaElement => ({ name, type: 'DOUBLE', repetition_type: 'OPTIONAL' })),
+  ];
+  const writer = new ParquetWriter({ writer: sinkWriter(sink), schema, codec: 'UNCOMPRESSED', statistics: false });
+  return {
+    async write(columns, start, rows) {
+      for (let from = start; from < start + rows; from += BLOCK_ROWS) {
+        const n = Math.min(start + rows, from + BLOCK_ROWS) - from;
+        const time = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) time[i] = BigInt(columns[0]![from + i]!);
+        const columnData: ColumnSource[] = [{ name: header[0]!, data: time, encoding: 'PLAIN' }];
+        for (let c = 1; c < columns.length; c++) {
+          columnData.push({ name: header[c]!, data: nullable(columns[c]!, from, n), encoding: 'PLAIN' });
+        }
+        await writer.write({ columnData, rowGroupSize: n });
+      }
+    },
+    async finish() {
+      await writer.finish();
+      await sink.drain();
+    },
+  };
+}
+
+export function openTable(sink: OutputSink, header: readonly string[], format: TableFormat): TableWriter {
+  return format === 'parquet' ? parquetTable(sink, header) : csvTable(sink, header);
+}
