@@ -8,6 +8,7 @@ import { LiveFeed, type FeedStatus } from '../../feeds/live-feed';
 import { splitSymbol } from '../../feeds/symbols';
 import type { WebSocketCtor } from '../../feeds/ws-types';
 import { numberOption, parseArgs } from '../args';
+import { acceptOverride, type EndpointKind } from '../../feeds/network-policy';
 import { CliError } from '../errors';
 import { readCandleColumns } from '../io';
 import type { Command } from '../command';
@@ -131,8 +132,8 @@ export const recordCommand: Command = {
       throw new CliError(`--candles must be a positive integer, got ${candles}`);
     }
     if (minutes !== undefined && !(minutes > 0)) throw new CliError(`--minutes must be > 0, got ${minutes}`);
-    const restUrl = urlOption(args.options.get('rest-url'), 'rest-url', ['http:', 'https:']);
-    const wsUrl = urlOption(args.options.get('ws-url'), 'ws-url', ['ws:', 'wss:']);
+    const restUrl = urlOption(args.options.get('rest-url'), 'rest-url', 'rest');
+    const wsUrl = urlOption(args.options.get('ws-url'), 'ws-url', 'ws');
     const staleS = numberOption(args, 'stale-s');
     if (staleS !== undefined && !(staleS > 0)) throw new CliError(`--stale-s must be > 0, got ${staleS}`);
     const giveUpS = numberOption(args, 'give-up-after') ?? GIVE_UP_AFTER_S;
@@ -219,17 +220,12 @@ export const recordCommand: Command = {
   },
 };
 
-function urlOption(raw: string | undefined, name: string, schemes: readonly string[]): string | undefined {
+/** An endpoint override, checked by the feeds' network policy (loopback only, scheme, host and port kept). */
+function urlOption(raw: string | undefined, name: string, kind: EndpointKind): string | undefined {
   if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new CliError(`--${name} "${raw}" is not a URL`);
-  }
-  if (!schemes.includes(url.protocol))
-    throw new CliError(`--${name} must start with ${schemes.map((s) => `${s}//`).join(' or ')}, got "${raw}"`);
-  return raw;
+  const accepted = acceptOverride(raw, kind);
+  if ('problem' in accepted) throw new CliError(`--${name} refused: ${accepted.problem}`);
+  return accepted.origin;
 }
 
 function parseTime(raw: string): number {

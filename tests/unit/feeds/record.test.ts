@@ -145,7 +145,15 @@ describe('candlecast record: bad arguments', () => {
     [
       'bad ws url',
       ['--exchange', 'binance', '--symbol', 'BTCUSDT', '--interval', '1m', '--candles', '5', '--ws-url', 'http://x'],
-      /--ws-url must start with ws:\/\/ or wss:\/\//,
+      /--ws-url refused: http: is not ws: or wss:/,
+    ],
+    [
+      'rest url off loopback (the feeds reach only their exchange or a loopback override)',
+      [
+        ...['--exchange', 'binance', '--symbol', 'BTCUSDT', '--interval', '1m', '--candles', '5'],
+        ...['--rest-url', 'http://example.com/api'],
+      ],
+      /--rest-url refused: example.com is not a loopback address/,
     ],
     [
       'unreadable symbol',
