@@ -119,12 +119,18 @@ describe.skipIf(!hasCandleData)('fail closed', () => {
     }
     expect(replaced / floats.length).toBeGreaterThan(0.39);
     writeFileSync(path, bytes);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      models: { pattern_cnn: { artifacts: { file: string; sha256: string }[] } };
+    };
+    const shipped = manifest.models.pattern_cnn.artifacts.find((a) => a.file === 'pattern-cnn/weights.bin')!.sha256;
     const models = await loadNodeModels(dir);
     try {
       const status = modelStatusOf(models);
       expect(status).toMatchObject({ pattern_cnn_loaded: false, price_predictor_loaded: true });
       expect(status.error).toMatch(
-        /^pattern CNN not loaded: pattern-cnn\/weights\.bin: SHA-256 [0-9a-f]{12}… does not match the manifest's 21baaec3e170… \(file changed\)$/,
+        new RegExp(
+          `^pattern CNN not loaded: pattern-cnn/weights\\.bin: SHA-256 [0-9a-f]{12}… does not match the manifest's ${shipped.slice(0, 12)}… \\(file changed\\)$`,
+        ),
       );
       const insight = await insightWith(models);
       expect(insight.patterns.probabilities).toBeNull();
