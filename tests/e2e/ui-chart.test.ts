@@ -4,11 +4,15 @@ import type { PreviewServer } from 'vite';
 import type { Candle } from '../../src/core/candles/candle';
 import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
 import { startPreview } from '../helpers/preview-server';
+import type { FeatureSeries } from '../../workers/engine-api';
 import { formatPercent, formatPrice } from '../../src/ui/format';
 
 interface Hooks {
   candlecast: {
-    engine: { getCandles(symbol: string, tf: string, exchange: string, limit?: number): Promise<Candle[]> };
+    engine: {
+      getCandles(symbol: string, tf: string, exchange: string, limit?: number): Promise<Candle[]>;
+      getFeatureSeries(symbol: string, tf: string, exchange: string, names: string[]): Promise<FeatureSeries>;
+    };
   };
 }
 
@@ -117,6 +121,90 @@ describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
     const after = await readLegend(page);
     const latest = await engineCandles(page);
     expect(after.time).toBeGreaterThanOrEqual(latest.at(-2)!.time);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('overlays and panes chosen in the menu plot the engine’s feature values for the candles on the chart', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.waitForFunction(
+      () => Number(document.querySelector('.chart')?.getAttribute('data-candle-count')) >= 500,
+      undefined,
+      { timeout: 15_000 },
+    );
+    await page.locator('.indicators summary').click();
+    for (const id of ['sma20', 'bb', 'rsi', 'macd']) await page.locator(`[data-indicator="${id}"]`).check();
+    await page.locator('.indicators summary').click();
+
+    // RSI and MACD each in a pane below the price pane.
+    expect(await page.locator('.chart').getAttribute('data-panes')).toBe('3');
+    const box = (await page.locator('.chart').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.3);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('.legend')?.getAttribute('data-hover') === 'true' &&
+        document.querySelector('.legend [data-feature="sma_20"]')?.getAttribute('data-value') !== '',
+      undefined,
+      { timeout: 10_000 },
+    );
+    const shown = await page.evaluate(() => ({
+      time: Number(document.querySelector('.legend')!.getAttribute('data-time')),
+      values: Object.fromEntries(
+        [...document.querySelectorAll('.legend [data-feature]')].map((el) => [
+          el.getAttribute('data-feature')!,
+          el.getAttribute('data-value')!,
+        ]),
+      ),
+    }));
+    const names = Object.keys(shown.values);
+    expect(names.sort()).toEqual(
+      [
+        'sma_20',
+        'bb_upper_20_2',
+        'bb_middle_20_2',
+        'bb_lower_20_2',
+        'rsi_14',
+        'macd_hist_12_26_9',
+        'macd_12_26_9',
+        'macd_signal_12_26_9',
+      ].sort(),
+    );
+    await page.screenshot({ path: 'test-results/chart-indicators.png' });
+    const [engine, candles] = await page.evaluate(async (n) => {
+      const e = (globalThis as unknown as Hooks).candlecast.engine;
+      return [
+        await e.getFeatureSeries('BTCUSDT', '1m', 'simulated', n),
+        await e.getCandles('BTCUSDT', '1m', 'simulated'),
+      ] as const;
+    }, names);
+    const row = engine.time.indexOf(shown.time);
+    expect(row).toBeGreaterThan(200);
+    for (const n of names) {
+      const v = engine.values[n]![row]!;
+      expect(Number.isFinite(v)).toBe(true);
+      expect(Number(shown.values[n])).toBe(v);
+    }
+    // The engine's SMA 20 is the mean of the 20 closes up to that candle; the bands sit around it.
+    const at = candles.findIndex((c) => c.time === shown.time);
+    const mean = candles.slice(at - 19, at + 1).reduce((s, c) => s + c.close, 0) / 20;
+    expect(Number(shown.values['sma_20'])).toBeCloseTo(mean, 6);
+    expect(Number(shown.values['bb_upper_20_2'])).toBeGreaterThan(mean);
+    expect(Number(shown.values['bb_lower_20_2'])).toBeLessThan(mean);
+    expect(Number(shown.values['rsi_14'])).toBeGreaterThanOrEqual(0);
+    expect(Number(shown.values['rsi_14'])).toBeLessThanOrEqual(100);
+
+    // The choice survives a reload; unticking removes the lines.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('.legend [data-feature="rsi_14"]') !== null, undefined, {
+      timeout: 15_000,
+    });
+    await page.locator('.indicators summary').click();
+    for (const id of ['sma20', 'bb', 'rsi', 'macd']) await page.locator(`[data-indicator="${id}"]`).uncheck();
+    expect(await page.locator('.legend [data-feature]').count()).toBe(0);
+    expect(await page.locator('.chart').getAttribute('data-panes')).toBe('1');
+    await page.screenshot({ path: 'test-results/chart-indicators-off.png' });
     expect(errors).toEqual([]);
     await page.close();
   });
