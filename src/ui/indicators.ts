@@ -4,7 +4,7 @@ import type { LinePoint } from './chart-model';
 /**
  * The indicators a user can put on the chart: overlays on the price pane and panes of their own below it.
  * Every line is one of the engine's features (registry name), drawn as the worker computed it, never
- * recomputed here.
+ * recomputed here. Choosing `volume` also moves the candles' volume bars into that pane.
  */
 export interface IndicatorLine {
   feature: string;
@@ -81,7 +81,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'volume',
-    label: 'Volume SMA 20',
+    label: 'Volume, SMA 20',
     place: 'pane',
     lines: [{ feature: 'volume_sma_20', label: 'Vol SMA 20', color: '#14b8a6', style: 'line' }],
   },

@@ -195,6 +195,14 @@ describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
     expect(Number(shown.values['rsi_14'])).toBeGreaterThanOrEqual(0);
     expect(Number(shown.values['rsi_14'])).toBeLessThanOrEqual(100);
 
+    // Volume moves into a pane of its own, with its 20-candle average.
+    await page.locator('.indicators summary').click();
+    await page.locator('[data-indicator="volume"]').check();
+    expect(await page.locator('.chart').getAttribute('data-panes')).toBe('4');
+    await page.locator('[data-indicator="volume"]').uncheck();
+    expect(await page.locator('.chart').getAttribute('data-panes')).toBe('3');
+    await page.locator('.indicators summary').click();
+
     // The choice survives a reload; unticking removes the lines.
     await page.reload();
     await page.waitForFunction(() => document.querySelector('.legend [data-feature="rsi_14"]') !== null, undefined, {
