@@ -157,6 +157,12 @@ export interface BacktestRun extends BacktestResult {
   computedMs: number;
 }
 
+/** Feature columns aligned with candle open times (epoch ms), one array per requested name. */
+export interface FeatureSeries {
+  time: number[];
+  values: Record<string, number[]>;
+}
+
 /** The engine API the worker exposes through comlink (SPEC §2). The main thread renders only. */
 export interface EngineApi {
   getStatus(): Promise<EngineStatus>;
@@ -171,6 +177,17 @@ export interface EngineApi {
   /** Switches a live stream that has no live candles yet to the labelled simulated market now. */
   useSimulated(symbol: string, timeframe: Timeframe, exchange: string): Promise<void>;
   getCandles(symbol: string, timeframe: Timeframe, exchange: string, limit?: number): Promise<Candle[]>;
+  /**
+   * Columns of the named features (registry names) for the stream's newest `limit` candles, computed by the
+   * engine over every candle it holds (so warm-up comes from earlier candles); NaN where a feature is empty.
+   */
+  getFeatureSeries(
+    symbol: string,
+    timeframe: Timeframe,
+    exchange: string,
+    names: readonly string[],
+    limit?: number,
+  ): Promise<FeatureSeries>;
 
   getInsights(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null>;
   getPatterns(symbol: string, timeframe: Timeframe, exchange?: string): Promise<PatternsPart | null>;

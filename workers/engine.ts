@@ -13,6 +13,7 @@ import {
   type PatternsPart,
   type Signal,
 } from '../src/core/insights/types';
+import { featureSeries } from './feature-series';
 import { oneLine } from '../src/core/util/errors';
 import { ADAPTERS, isExchangeId } from '../src/feeds/adapter';
 import { parseCandlesCsv } from '../src/feeds/csv';
@@ -24,6 +25,7 @@ import pkg from '../package.json';
 import type {
   EngineApi,
   EngineStatus,
+  FeatureSeries,
   BacktestRequest,
   BacktestRun,
   ImportResult,
@@ -167,6 +169,17 @@ export class Engine implements EngineApi {
       timeframe: parseTimeframe(timeframe),
     };
     return this.storage.candles.latest(key, limit ?? 1000);
+  }
+
+  async getFeatureSeries(
+    symbol: string,
+    timeframe: Timeframe,
+    exchange: string,
+    names: readonly string[],
+    limit?: number,
+  ): Promise<FeatureSeries> {
+    const candles = await this.getCandles(symbol, timeframe, exchange);
+    return featureSeries(candles, names, limit);
   }
 
   async getInsights(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null> {

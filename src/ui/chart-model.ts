@@ -2,7 +2,7 @@ import type { Candle } from '../core/candles/candle';
 import { timeframeMs, type Timeframe } from '../core/candles/timeframe';
 import { HORIZONS, type Insight, type PatternsPart } from '../core/insights/types';
 import type { PatternName } from '../core/patterns/names';
-import { patternLabel } from './format';
+import { EMPTY, formatPercent, formatPrice, patternLabel, priceDigits } from './format';
 
 /**
  * What the chart draws, as plain data (times in epoch SECONDS, as lightweight-charts wants them). Built from
@@ -237,12 +237,18 @@ export class ChartCandles {
 
   /** The candle with this open time (epoch ms), if held. */
   at(timeMs: number): Candle | undefined {
+    const i = this.indexOf(timeMs);
+    return i === undefined ? undefined : this.list[i];
+  }
+
+  /** The position of the candle with this open time (epoch ms), if held. */
+  indexOf(timeMs: number): number | undefined {
     let lo = 0;
     let hi = this.list.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const t = this.list[mid]!.time;
-      if (t === timeMs) return this.list[mid];
+      if (t === timeMs) return mid;
       if (t < timeMs) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -268,4 +274,100 @@ export function followRange(
     return { follow, next: shift !== 0 || dropped > 0 ? { from: range.from + shift, to: range.to + shift } : null };
   }
   return { follow, next: dropped > 0 ? { from: range.from - dropped, to: range.to - dropped } : null };
+}
+
+/** Most decimals a price tick is looked for at; prices with more (computed, not quoted) fall back to their size. */
+const MAX_TICK_DECIMALS = 8;
+
+/**
+ * The decimals of an instrument's price tick, read from its candles: the fewest decimals that write every
+ * open/high/low/close exactly (EUR/USD quoted to 0.00001 gives 5, BTC to 0.01 gives 2). Prices with more than
+ * 8 decimals are not quotes of a tick: the digits then follow the price's size (`priceDigits`). A sample of
+ * the newest `sample` candles is enough.
+ */
+export function tickDigits(candles: readonly Candle[], sample = 200): number {
+  const last = candles.at(-1);
+  if (!last) return 2;
+  let digits = 0;
+  for (const c of candles.slice(-sample)) {
+    for (const p of [c.open, c.high, c.low, c.close]) {
+      while (digits <= MAX_TICK_DECIMALS && !onTick(p, digits)) digits++;
+      if (digits > MAX_TICK_DECIMALS) return priceDigits(last.close);
+    }
+  }
+  return digits;
+}
+
+function onTick(price: number, digits: number): boolean {
+  const scaled = price * 10 ** digits;
+  // Within a millionth of a tick, or the rounding error of the product itself for large ones.
+  return Math.abs(scaled - Math.round(scaled)) <= Math.max(1e-6, 8 * Number.EPSILON * Math.abs(scaled));
+}
+
+/** The readout of one candle: its OHLCV and the change of its close from the previous candle's close. */
+export interface Legend {
+  /** Open time, epoch ms. */
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** close − previous close; null for the first candle held. */
+  change: number | null;
+  /** change / previous close (a fraction); null for the first candle held. */
+  changeRatio: number | null;
+}
+
+/**
+ * The legend of the candle at `timeSeconds` (the crosshair's time, seconds as the chart reports it), or of the
+ * newest candle when the crosshair is off the candles (`null`, or a time in the future slots); null when empty.
+ */
+export function legendAt(candles: ChartCandles, timeSeconds: number | null): Legend | null {
+  const all = candles.all();
+  const at = timeSeconds === null ? undefined : candles.indexOf(timeSeconds * 1000);
+  const i = at ?? all.length - 1;
+  const c = all[i];
+  if (!c) return null;
+  const prev = i > 0 ? all[i - 1] : undefined;
+  const change = prev ? c.close - prev.close : null;
+  return {
+    time: c.time,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+    change,
+    changeRatio: prev && change !== null && prev.close !== 0 ? change / prev.close : null,
+  };
+}
+
+/** The legend as shown: prices to the instrument's tick with thousands separators, signed change and percent. */
+export interface LegendText {
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  change: string;
+  direction: 'up' | 'down' | 'flat';
+}
+
+export function legendText(legend: Legend, digits: number): LegendText {
+  const { change, changeRatio } = legend;
+  const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '');
+  const changeText =
+    change === null || changeRatio === null
+      ? EMPTY
+      : `${sign(change)}${formatPrice(Math.abs(change), digits)} (${sign(change)}${formatPercent(Math.abs(changeRatio), 2)})`;
+  return {
+    open: formatPrice(legend.open, digits),
+    high: formatPrice(legend.high, digits),
+    low: formatPrice(legend.low, digits),
+    close: formatPrice(legend.close, digits),
+    volume: formatPrice(legend.volume, legend.volume >= 100 || Number.isInteger(legend.volume) ? 0 : 2),
+    change: changeText,
+    direction: change === null || change === 0 ? 'flat' : change > 0 ? 'up' : 'down',
+  };
 }
