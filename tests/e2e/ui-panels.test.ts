@@ -137,14 +137,17 @@ async function openSimulated(page: Page, base: string): Promise<number> {
 
 /** The shipped models load in the worker; panels are compared and screenshots taken once they have. */
 async function waitForModels(page: Page): Promise<void> {
-  await page.waitForFunction(
-    async () => {
+  // waitForFunction does not await an async predicate (a Promise is truthy): poll the worker's status instead.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const loaded = await page.evaluate(async () => {
       const s = await (globalThis as unknown as Hooks).candlecast.engine.getStatus();
       return s.models.pattern_cnn.loaded && s.models.price_ensemble.loaded;
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
+    });
+    if (loaded) break;
+    if (Date.now() > deadline) throw new Error('the shipped models did not load within 60 s');
+    await page.waitForTimeout(250);
+  }
   await page.waitForFunction(
     () => !document.querySelector('[data-field="price-model-missing"], [data-field="models-missing"]'),
     undefined,

@@ -1,4 +1,5 @@
 import type * as tf from './tfjs';
+import { env } from './tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,12 +26,15 @@ export const DEFAULT_MODEL_DIR = resolve(
 
 let wasmPathsSet = false;
 
-/** Points the tfjs wasm backend at node_modules/@tensorflow/tfjs-backend-wasm/dist/ (once per process). */
+/** Node set-up of tfjs (once per process): the wasm backend reads node_modules/@tensorflow/tfjs-backend-wasm/dist/. */
 export function useNodeWasmFiles(): void {
   if (wasmPathsSet) return;
   const require = createRequire(import.meta.url);
   const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
   setWasmPaths(`${dist}/`);
+  // Production mode: no debug checks, and no "install tfjs-node" advice printed by the cpu backend on first use
+  // (the measured backend choice tries cpu too), which would break the CLI's one-line stderr contract.
+  env().set('PROD', true);
   wasmPathsSet = true;
 }
 
