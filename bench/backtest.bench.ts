@@ -6,6 +6,7 @@ import { parseCandlesCsv } from '../src/feeds/csv';
 import { DATA_DIR } from './data';
 
 const FILE = 'binance_BTCUSDT_1m_2024-02_2024-03.csv';
+const KEY = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
 const TARGET_MS = 10_000;
 
 /**
@@ -31,6 +32,7 @@ export async function bench(log: (line: string) => void): Promise<void> {
   const t0 = mark;
   const cpu0 = process.cpuUsage();
   const result = await runBacktest(candles, models, {
+    key: KEY,
     progress: (s) => {
       if (s === stage) return;
       const now = performance.now();

@@ -34,6 +34,7 @@ async function cnnProbabilities(
 ): Promise<Float32Array | null> {
   const cnn = models.cnn;
   if (!cnn) return null;
+  progress('pattern CNN', 0);
   const n = cols.close.length;
   const k = PATTERN_NAMES.length;
   const out = new Float32Array(n * k).fill(NaN);
@@ -63,12 +64,13 @@ export async function appSignals(
 ): Promise<SeriesSignals> {
   const cols = toColumns(candles);
   const n = candles.length;
+  progress('features', 0); // each stage reports its start, so a timer attributes each span to its own stage
   const columns = computeFeatures(cols);
-  progress('features', 1);
   const rules = detectPatterns(cols);
   const probabilities = await cnnProbabilities(models, cols, progress);
   let predictions: Array<PriceServed | null> = new Array<null>(n).fill(null);
   if (models.price) {
+    progress('price ensemble', 0);
     const matrix = modelMatrixOf(columns);
     predictions = await models.price.serveSeries(matrix.values, matrix.rows, cols.close, key.timeframe);
     progress('price ensemble', 1);
@@ -77,6 +79,7 @@ export async function appSignals(
   const modelStatus = modelStatusOf(models);
   const rsi = columns[RSI_14]!;
   const k = PATTERN_NAMES.length;
+  progress('signals', 0);
   const signals: Signal[][] = new Array<Signal[]>(n);
   let firstScored = -1;
   for (let i = 0; i < n; i++) {

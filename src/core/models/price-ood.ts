@@ -16,6 +16,10 @@ export class OodScorer {
   private readonly cols: Int32Array;
   private readonly z: Float64Array;
   private readonly points: number;
+  /** The params' center, scale and sample as typed arrays (same doubles; the score runs over every candle). */
+  private readonly center: Float64Array;
+  private readonly scale: Float64Array;
+  private readonly sample: Float64Array;
 
   constructor(
     private readonly params: OodParams,
@@ -30,12 +34,15 @@ export class OodScorer {
     );
     this.z = new Float64Array(this.cols.length);
     this.points = params.sample.length / this.cols.length;
+    this.center = Float64Array.from(params.center);
+    this.scale = Float64Array.from(params.scale);
+    this.sample = Float64Array.from(params.sample);
   }
 
   /** Score of one input row (`inputs[offset ..]`); a missing input counts as the training median. */
   score(inputs: ArrayLike<number>, offset = 0): number {
     const d = this.cols.length;
-    const { center, scale, sample } = this.params;
+    const { center, scale, sample } = this;
     for (let j = 0; j < d; j++) {
       const v = (inputs[offset + this.cols[j]!]! - center[j]!) / scale[j]!;
       this.z[j] = Number.isFinite(v) ? v : 0;
