@@ -28,25 +28,50 @@ export function csvNumber(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
 }
 
-/** CSV: the header, then each block as one string of at most BLOCK_ROWS lines. */
+/** Bytes of CSV text gathered before they are handed to the sink. */
+const CSV_CHUNK_BYTES = 1 << 22;
+
+/**
+ * CSV: the header, then the rows, each line formatted as one string and copied (the text is ASCII: numbers and
+ * commas) into one reused buffer that goes to the sink whenever it is nearly full, so no block-sized string or
+ * array of lines is built.
+ */
 export function csvTable(sink: OutputSink, header: readonly string[]): TableWriter {
-  sink.write(`${header.join(',')}\n`);
+  sink.write(`${header.join(',')}
+`);
+  const buffer = Buffer.allocUnsafe(CSV_CHUNK_BYTES);
+  let used = 0;
+  const flush = (): void => {
+    if (used === 0) return;
+    // stdout queues what it is given: it gets a copy, as the buffer is reused at once.
+    const chunk = buffer.subarray(0, used);
+    sink.write(sink.target.kind === 'stdout' ? Buffer.from(chunk) : chunk);
+    used = 0;
+  };
   return {
     async write(columns, start, rows) {
       const k = columns.length;
-      const cells = new Array<string>(k);
       for (let from = start; from < start + rows; from += BLOCK_ROWS) {
         const to = Math.min(start + rows, from + BLOCK_ROWS);
-        const lines = new Array<string>(to - from);
         for (let i = from; i < to; i++) {
-          for (let c = 0; c < k; c++) cells[c] = csvNumber(columns[c]![i]);
-          lines[i - from] = cells.join(',');
+          let line = csvNumber(columns[0]![i]);
+          for (let c = 1; c < k; c++) line += `,${csvNumber(columns[c]![i])}`;
+          line += '\n';
+          if (used + line.length > CSV_CHUNK_BYTES) {
+            flush();
+            if (line.length > CSV_CHUNK_BYTES) {
+              sink.write(line);
+              continue;
+            }
+          }
+          used += buffer.write(line, used, 'latin1');
         }
-        sink.write(`${lines.join('\n')}\n`);
+        flush();
         await sink.drain();
       }
     },
     async finish() {
+      flush();
       await sink.drain();
     },
   };
@@ -84,16 +109,17 @@ function sinkWriter(sink: OutputSink, chunk = 1 << 20): Writer {
  * so both formats hold the same values.
  */
 function nullable(src: ArrayLike<number>, from: number, n: number): Float64Array | (number | null)[] {
-  let plain = true;
-  for (let i = 0; i < n && plain; i++) {
+  const plain = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     const v = src[from + i]!;
-    plain = Number.isFinite(v) && !Object.is(v, -0);
+    // v - v is NaN for NaN and ±Infinity; v + 0 turns -0 into 0.
+    if (v - v !== 0) return withNulls(src, from, n);
+    plain[i] = v + 0;
   }
-  if (plain) {
-    return src instanceof Float64Array
-      ? src.slice(from, from + n)
-      : Float64Array.from({ length: n }, (_, i) => src[from + i]!);
-  }
+  return plain;
+}
+
+function withNulls(src: ArrayLike<number>, from: number, n: number): (number | null)[] {
   const data = new Array<number | null>(n);
   for (let i = 0; i < n; i++) {
     const v = src[from + i]!;
@@ -120,11 +146,14 @@ export function parquetTable(sink: OutputSink, header: readonly string[]): Table
         const n = Math.min(start + rows, from + BLOCK_ROWS) - from;
         const time = new BigInt64Array(n);
         for (let i = 0; i < n; i++) time[i] = BigInt(columns[0]![from + i]!);
-        const columnData: ColumnSource[] = [{ name: header[0]!, data: time, encoding: 'PLAIN' }];
+        const columnData: ColumnSource[] = [{ name: header[0]!, data: time, encoding: 'PLAIN', offsetIndex: false }];
         for (let c = 1; c < columns.length; c++) {
-          columnData.push({ name: header[c]!, data: nullable(columns[c]!, from, n), encoding: 'PLAIN' });
+          const data = nullable(columns[c]!, from, n);
+          columnData.push({ name: header[c]!, data, encoding: 'PLAIN', offsetIndex: false });
         }
-        await writer.write({ columnData, rowGroupSize: n });
+        // pageSize 0: one page per column chunk (at most BLOCK_ROWS x 8 bytes), without the writer's per-value
+        // page-size estimate.
+        await writer.write({ columnData, rowGroupSize: n, pageSize: 0 });
       }
     },
     async finish() {
