@@ -32,7 +32,11 @@ export interface ParseCsvOptions {
   onNote?: (note: string) => void;
 }
 
-/** Times below this (1973-03-03 in ms, year 5138 in s) are epoch seconds: 10-digit times. */
+/**
+ * 10- and 11-digit times (2001-09-09 to 5138 in seconds; 1970-01-12 to 1973-03-03 in milliseconds) are epoch
+ * seconds. Smaller integers stay milliseconds (synthetic series counting from 0).
+ */
+const SECONDS_FROM = 1e9;
 const SECONDS_BELOW = 1e11;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -125,7 +129,7 @@ export class CandleCsvReader {
       const v = Number(cell);
       if (!Number.isSafeInteger(v)) return null;
       if (this.seconds === null) {
-        this.seconds = v < SECONDS_BELOW;
+        this.seconds = v >= SECONDS_FROM && v < SECONDS_BELOW;
         if (this.seconds) {
           if (!this.options.onNote) {
             throw new CsvError(
