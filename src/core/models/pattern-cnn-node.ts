@@ -1,10 +1,11 @@
+import { MODEL_DIRS } from './integrity';
+import { DEFAULT_MODELS_DIR } from './integrity-node';
 import type * as tf from './tfjs';
 import { env } from './tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import {
   artifactsFromModelJson,
   loadPatternCnn,
@@ -14,15 +15,7 @@ import {
 } from './pattern-cnn';
 
 /** Node-only helpers for the pattern CNN: a file-system IOHandler and the wasm binaries' location. */
-export const DEFAULT_MODEL_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'public',
-  'models',
-  'pattern-cnn',
-);
+export const DEFAULT_MODEL_DIR = join(DEFAULT_MODELS_DIR, MODEL_DIRS.pattern_cnn);
 
 let wasmPathsSet = false;
 

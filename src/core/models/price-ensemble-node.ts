@@ -1,6 +1,7 @@
+import { MODEL_DIRS } from './integrity';
+import { DEFAULT_MODELS_DIR } from './integrity-node';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import {
   loadPriceEnsemble,
@@ -10,15 +11,7 @@ import {
 } from './price-ensemble';
 
 /** Node-only helpers for the price ensemble: artifacts read from a folder, onnxruntime-web's Node build. */
-export const DEFAULT_PRICE_MODEL_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'public',
-  'models',
-  'price-ensemble',
-);
+export const DEFAULT_PRICE_MODEL_DIR = join(DEFAULT_MODELS_DIR, MODEL_DIRS.price_ensemble);
 
 /** Reads artifacts from `dir`; a missing file becomes "<path>: no such file". */
 export function folderReader(dir: string): ArtifactReader {
