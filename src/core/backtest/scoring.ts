@@ -1,24 +1,13 @@
 /**
- * Scoring shared by the live track record (src/core/insights/track-record.ts) and the backtest, so a "hit" and
- * a "realised return" mean the same thing in both: a call made at the close of candle i is judged at the
- * close of candle i + h (horizons count candles, not time), on the log return between those two closes.
+ * Costs and equity of backtest trades. What a hit and a realised return are lives in ../insights/scoring.ts,
+ * shared with the live track record.
  */
+import { directionHit, realizedLogReturn } from '../insights/scoring';
+
+export { directionHit, realizedLogReturn };
 
 /** Direction of a call or a position: +1 long / up, -1 short / down. */
 export type Direction = 1 | -1;
-
-/** Log return from the close a call was made at to the close it is judged at. */
-export function realizedLogReturn(fromClose: number, toClose: number): number {
-  return Math.log(toClose / fromClose);
-}
-
-/**
- * Was a call in direction `predicted` (its sign: a predicted return, or a position's side) right? A move of
- * exactly 0 is never a hit, nor is a call without a direction.
- */
-export function directionHit(predicted: number, realized: number): boolean {
-  return realized !== 0 && predicted !== 0 && Math.sign(predicted) === Math.sign(realized);
-}
 
 /** Execution assumptions of a backtest. */
 export interface CostModel {

@@ -1,6 +1,6 @@
 import { HORIZONS, type Horizon, type HorizonKey, type HorizonPrediction } from './types';
 import { spearman } from './stats';
-import { directionHit, realizedLogReturn } from '../backtest/scoring';
+import { directionHit, realizedLogReturn } from './scoring';
 
 /** One prediction made at a candle's close, waiting for its horizon to pass. */
 export interface PendingPrediction {
