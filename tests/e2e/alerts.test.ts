@@ -33,8 +33,8 @@ describe.skipIf(!hasChromium || !hasCandleData)('alerts during a replay', () => 
     await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => 'candlecast' in globalThis);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    // 50 real 1m candles whose candles 27, 32, 35, 37, 40 and 43 carry BUY pattern signals (replayed at 100x, a
-    // candle every 0.6 s, so the stream computes the insight of every candle)
+    // 50 real 1m candles whose candles 27, 32, 35, 37, 40 and 43 carry BUY pattern signals (replayed at 10 candles
+    // per second, so the stream computes and pushes the insight of every candle)
     const csv = formatCandlesCsv(loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv').slice(2000, 2050));
     await page.evaluate(
       (text) => (globalThis as unknown as PageHooks).candlecast.engine.importCandles('btc.csv', text, 'BTCUSDT', '1m'),
@@ -48,7 +48,7 @@ describe.skipIf(!hasChromium || !hasCandleData)('alerts during a replay', () => 
     await page.getByRole('button', { name: 'Add alert' }).click();
     await page.getByTestId('alert-list').getByText('BUY signal').waitFor();
 
-    await page.getByRole('button', { name: '100×' }).click();
+    await page.getByRole('button', { name: '10/s', exact: true }).click();
     await page.getByRole('button', { name: 'Start replay' }).click();
     const entry = page.getByTestId('alert-log').locator('li[data-alert]').first();
     await entry.waitFor({ timeout: 120_000 });
