@@ -27,6 +27,8 @@ export interface WalkForwardRow {
   calibrationError: number | null;
   reversalIc: number | null;
   momentumIc: number | null;
+  /** Whether the tree members carry weight in the served forecast (else it is the reversal prior alone). */
+  treesWeighted: boolean | null;
   claimed: boolean | null;
 }
 
@@ -91,6 +93,7 @@ function walkForwardRows(entry: Json): WalkForwardRow[] {
         calibrationError: num(m['calibration_error']),
         reversalIc: num(rev['ic']),
         momentumIc: num(mom['ic']),
+        treesWeighted: typeof m['trees_weighted'] === 'boolean' ? m['trees_weighted'] : null,
         claimed: typeof c === 'boolean' ? c : null,
       });
     }

@@ -29,6 +29,10 @@ export interface HorizonScore {
   claimed_rmse_ratio: number | null;
   abstain_contract_ok: boolean;
   reversal_ic: number | null;
+  /** The reversal baseline's IC on the claimed rows only (the same rows as claimed_ic). */
+  reversal_ic_claimed: number | null;
+  /** IC of the served return over all scored rows (0 where the horizon abstains). */
+  ic_all_rows: number | null;
   ood_rate: number;
 }
 
@@ -68,6 +72,8 @@ export async function evaluateFile(model: PriceEnsemble, path: string): Promise<
     const hit: number[] = [];
     const rev: number[] = [];
     const ry: number[] = [];
+    const served: number[] = [];
+    const crev: number[] = [];
     let se = 0;
     let seRw = 0;
     for (let r = 5; r + k < n; r++) {
@@ -78,7 +84,9 @@ export async function evaluateFile(model: PriceEnsemble, path: string): Promise<
       if (cols.close[r + k]! >= c.lower[r]! && cols.close[r + k]! <= c.upper[r]!) covered++;
       rev.push(-Math.log(cols.close[r]! / cols.close[r - 5]!));
       ry.push(y);
+      served.push(c.return[r]!);
       if (c.skill[r] === 1) {
+        crev.push(rev[rev.length - 1]!);
         cp.push(c.return[r]!);
         cy.push(y);
         conf.push(c.confidence[r]!);
@@ -96,6 +104,8 @@ export async function evaluateFile(model: PriceEnsemble, path: string): Promise<
       claimed_rmse_ratio: cp.length >= 10 ? Math.sqrt(se / seRw) : null,
       abstain_contract_ok: contract,
       reversal_ic: spearman(rev, ry),
+      reversal_ic_claimed: cp.length >= 10 ? spearman(crev, cy) : null,
+      ic_all_rows: spearman(served, ry),
       ood_rate: oods / rows,
     };
   }

@@ -42,9 +42,10 @@ export function manifestEntry(
     feature_names: report['feature_names'],
     horizons: report['horizons'],
     target:
-      'z = ln(close[t+h] / close[t]) / (sigma_t sqrt(h)) per member; served return = shrink[timeframe][h] * z * sigma_t sqrt(h), or 0 when abstaining',
+      'members: the residual z - b rev of z = ln(close[t+h] / close[t]) / (sigma_t sqrt(h)) after the reversal prior rev = -r5_z sqrt(5/h); served return = (shrink[timeframe][h] * z_members + reversal_weight[timeframe][h] * rev) * sigma_t sqrt(h) = shrink * z_members * sigma_t sqrt(h) - reversal_weight * ln(close_t / close_t-5), or 0 when abstaining',
     claims: report['claims'],
     shrink: report['shrink'],
+    reversal_weight: report['reversal_weight'],
     ood: report['ood'],
     folds: report['folds'],
     member_weights: report['weights'],
@@ -59,7 +60,9 @@ export function manifestEntry(
     metric_definitions: {
       walk_forward:
         'per timeframe and horizon: model, reversal -ln(c_t/c_{t-5}), momentum ln(c_t/c_{t-h}) and zero-return baselines; each metric is the mean over folds with >= claim.min_fold_rows rows',
-      ic: 'Spearman rank correlation of the predicted vs realized log return within a fold',
+      ic: 'Spearman rank correlation of the served (or, for a baseline, its own) predicted log return vs the realized one within a fold; none where the served forecast is 0 on every row',
+      trees_weighted:
+        'whether the members carry weight (shrink > 0): only where the prior plus the members has IC >= the prior alone in >= claim.min_fold_share of the folds; elsewhere the forecast is the reversal prior',
       ic_t: 'mean IC / (standard deviation of the fold ICs / sqrt(folds))',
       ic_positive_share: 'share of folds with IC > 0',
       hit_rate: 'fraction of rows whose predicted direction is right (an unchanged close counts as wrong)',

@@ -31,15 +31,14 @@ def fit_shrink(s: np.ndarray, z: np.ndarray) -> float:
 
 
 def fit_stack(S: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Non-negative least squares of the realized z on the columns of S (n x 2: ensemble z, reversal z),
-    each weight clipped to [0, SHRINK_MAX]: the calibrated conditional mean the runtime serves."""
-    zc = np.clip(z, -Z_CLIP, Z_CLIP)
-    coef = np.linalg.lstsq(S, zc, rcond=None)[0]
-    if coef[0] < 0 or coef[1] < 0:
-        one = [fit_shrink(S[:, j], z) for j in range(2)]
-        sse = [np.sum((zc - one[j] * S[:, j]) ** 2) for j in range(2)]
-        coef = np.array([one[0], 0.0]) if sse[0] <= sse[1] else np.array([0.0, one[1]])
-    return np.clip(coef, 0.0, SHRINK_MAX)
+    """The served conditional mean of z from S (n x 2: the trees' z of the residual, the reversal input
+    -r5_z sqrt(5/h)), fitted in order: first the reversal prior b = least-squares slope of the realized z on
+    the reversal input, then the trees' weight k = slope of what the prior leaves (z - b rev) on the trees'
+    output; each clipped to [0, SHRINK_MAX]. Returns [k, b]. The prior comes first because it is the part that
+    holds on markets the trees never saw (see README: on foreign files the trees' own ranking is weaker)."""
+    b = fit_shrink(S[:, 1], z)
+    k = fit_shrink(S[:, 0], np.clip(z, -Z_CLIP, Z_CLIP) - b * S[:, 1])
+    return np.array([k, b])
 
 
 def fit_calibration(s: np.ndarray, z: np.ndarray, k: float, cap: int = 400_000) -> dict:
@@ -54,7 +53,8 @@ def fit_calibration(s: np.ndarray, z: np.ndarray, k: float, cap: int = 400_000) 
 
 def score(pred_ret: np.ndarray, y: np.ndarray, vol_h: np.ndarray, cal: dict, directional: bool, signal=None) -> dict:
     """Metrics of one cell. pred_ret: forecast log return; y: realized; vol_h: sigma sqrt(h). IC and hit rate are
-    those of `signal` (the direction the model points, before shrinking; pred_ret when None)."""
+    those of `signal`, a return forecast (pred_ret when None; a baseline's own return before shrinking, so the
+    reversal's IC is exactly that of -ln(c_t/c_{t-5}), as the acceptance measures it)."""
     sig = pred_ret if signal is None else signal
     lo = pred_ret + cal["interval"]["q_lo"] * vol_h
     hi = pred_ret + cal["interval"]["q_hi"] * vol_h
@@ -76,40 +76,63 @@ def score(pred_ret: np.ndarray, y: np.ndarray, vol_h: np.ndarray, cal: dict, dir
 
 
 def crossfit_fold_metrics(signal, y, vol_h, fold_id, n_folds, groups, directional=True, fixed_zero=False):
-    """Per group (timeframe) and fold: metrics of `signal` with shrink and calibration fitted on other folds.
+    """Per group (timeframe) and fold: metrics of `signal` with weights and calibration fitted on other folds.
 
     signal, y, vol_h, fold_id: arrays over the evaluated rows (fold_id -1 = not evaluated); groups: dict
-    name -> boolean mask over those rows. Returns {group: [fold metrics or None]}.
+    name -> boolean mask over those rows. The weights (shrink, or the stack's [k, b]) are fitted per group, as
+    the runtime serves them per timeframe; the interval and confidence curve are pooled over the groups, as the
+    runtime keeps one per horizon. Returns {group: [fold metrics or None]}.
     """
     z = y / vol_h
+    stacked = signal.ndim == 2
     out = {g: [None] * n_folds for g in groups}
     for f in range(n_folds):
         te = fold_id == f
         other = (fold_id >= 0) & ~te
         if not te.any() or not other.any():
             continue
-        stacked = signal.ndim == 2
+        coefs = {}
+        served_z = np.zeros(len(z))  # the served z of the other folds' rows, each with its group's weights
+        for g, mask in groups.items():
+            o = other & mask
+            if fixed_zero or not o.any():
+                coefs[g] = np.zeros(2 if stacked else 1)
+            elif stacked:
+                coefs[g] = fit_stack(signal[o], z[o])
+            else:
+                coefs[g] = np.array([fit_shrink(signal[o], z[o])])
+            served_z[o] = signal[o] @ coefs[g] if stacked else coefs[g][0] * signal[o]
+        step = max(1, int(other.sum() // 400_000))
+        # the confidence curve is learned where something is served (a zero forecast has no direction)
+        weighted = np.zeros(len(z), dtype=bool)
+        for g, mask in groups.items():
+            if np.any(coefs[g] > 0):
+                weighted |= other & mask
         if fixed_zero:
-            coef = np.zeros(1)
-            cal = {"interval": fit_interval(z[other][:: max(1, int(other.sum() // 400_000))])}
-        elif stacked:
-            coef = fit_stack(signal[other], z[other])
-            cal = fit_calibration(signal[other] @ coef, z[other], 1.0)
+            cal = {"interval": fit_interval(z[other][::step])}
+        elif weighted.any():
+            cal = fit_calibration(served_z[weighted], z[weighted], 1.0)
+            cal["interval"] = fit_calibration(served_z[other], z[other], 1.0)["interval"]
         else:
-            coef = np.array([fit_shrink(signal[other], z[other])])
-            cal = fit_calibration(signal[other], z[other], float(coef[0]))
+            cal = fit_calibration(served_z[other], z[other], 0.0)
         for g, mask in groups.items():
             m = te & mask
             if m.sum() < 3:
                 continue
+            coef = coefs[g]
             if stacked:
-                # direction and IC of the served combination (before the NNLS weights it is not one signal)
-                comb = signal[m] @ coef
-                sig = comb if np.any(comb != 0) else signal[m][:, 0]
-                pred = comb * vol_h[m]
+                # IC and direction of the served return (the combination, in return space as the runtime serves it);
+                # a forecast that is zero everywhere points nowhere: no IC, hit rate or calibration
+                pred = (signal[m] @ coef) * vol_h[m]
+                sig = pred
+                if not np.any(pred != 0):
+                    out[g][f] = score(pred, y[m], vol_h[m], cal, False, sig)
+                    out[g][f]["shrink"] = [float(c) for c in coef]
+                    continue
             else:
-                sig = signal[m]
-                pred = coef[0] * signal[m] * vol_h[m]
+                # a baseline's own return forecast (before its shrink): -r5 for reversal, r_h for momentum
+                sig = signal[m] * vol_h[m]
+                pred = coef[0] * sig
             out[g][f] = score(pred, y[m], vol_h[m], cal, directional, sig)
             out[g][f]["shrink"] = [float(c) for c in coef]
     return out

@@ -3,15 +3,20 @@
 judges it walk-forward beside three baselines.
 
 Input: an export of export-features.ts (price inputs of src/core/models/price-inputs.ts, targets, sigma).
-Each member predicts the volatility-scaled return z = ln(close[t+h]/close[t]) / (sigma_t sqrt(h)), the same
-model for every timeframe (log2 of the timeframe in minutes is an input). Steps:
-  1. walk-forward: `folds` time blocks; per fold the three members are fitted on the other blocks (purge and
-     embargo around the test block, left-out symbols and foreign files never trained) and predict the block;
+The served forecast of the volatility-scaled return z = ln(close[t+h]/close[t]) / (sigma_t sqrt(h)) is a
+reversal prior plus the trees: z_hat = b[tf][h] * rev + k[tf][h] * trees, rev = -r5_z sqrt(5/h) (so b * rev * sigma
+sqrt(h) = -b ln(c_t/c_{t-5})). The members are one model for every timeframe (log2 of the timeframe in minutes is
+an input) fitted to what the prior leaves, z - b[tf] rev. Steps:
+  1. walk-forward: `folds` time blocks; per fold the prior is fitted on the other blocks, the three members on
+     its residual there (purge and embargo around the test block, left-out symbols and foreign files never
+     trained), and they predict the block;
   2. per (timeframe, horizon) metrics of the model and of the zero-return, reversal -ln(c_t/c_{t-5}) and
      momentum ln(c_t/c_{t-h}) baselines, all cross-fitted (metrics.py); claims where IC > 0 in >= 80% of folds
      and the mean IC is not below reversal's;
-  3. shrink k per (timeframe, horizon) = least-squares slope of realized on out-of-fold predicted z (clipped
-     to [0, 1.5]), confidence curve and interval quantiles from the out-of-fold predictions;
+  3. b and k per (timeframe, horizon) from the out-of-fold predictions (metrics.fit_stack); the trees keep their
+     weight k only where the walk-forward shows them adding to the prior (the prior plus trees has IC >= the
+     prior's in >= claim.min_fold_share of the folds), else k = 0 and the forecast is the prior alone; confidence
+     curve and interval quantiles from the out-of-fold predictions;
   4. the shipped fit on all trainable rows (strided), ONNX export, OOD reference sample and threshold;
   5. the foreign files (other venues, FX; never trained) scored with the shipped models.
 Run through `npm run train:ensemble`.
@@ -34,10 +39,12 @@ import onnx_convert  # noqa: E402
 from calibration import fit_interval  # noqa: E402
 from dataset import load_dataset, past_log_return, usable_rows, walk_forward_folds  # noqa: E402
 from members import MEMBERS, WEIGHTS, fit_hist_gbdt, fit_random_forest, fit_xgboost  # noqa: E402
-from metrics import crossfit_fold_metrics, fit_calibration, fit_stack, score, spearman, summarize  # noqa: E402
+from metrics import crossfit_fold_metrics, fit_calibration, fit_shrink, fit_stack, score, spearman, summarize  # noqa: E402
 from ood import fit_ood, ood_scores  # noqa: E402
 
 OPTIONAL_INPUTS = ["vol_rank_500", "sma200_z"]
+# two ICs closer than this are equal (the prior alone and the reversal baseline differ only in float rounding)
+IC_TIE = 1e-6
 
 
 def log(msg: str) -> None:
@@ -71,6 +78,24 @@ def predict_rows(fitted, X, rows, chunk=200_000):
     for s in range(0, len(rows), chunk):
         out[s:s + chunk] = ensemble_predict(fitted, X[rows[s:s + chunk]])
     return out
+
+
+def prior_slopes(z, rev_in, rows, tf, tfs):
+    """Per timeframe: the reversal prior's slope b (least squares of z on rev through 0, clipped to [0, 1.5])."""
+    return {t: fit_shrink(rev_in[rows[tf[rows] == t]], z[rows[tf[rows] == t]]) if np.any(tf[rows] == t) else 0.0 for t in tfs}
+
+
+def ic_or_zero(cell: dict) -> float:
+    ic = cell.get("ic")
+    return float(ic) if ic is not None and np.isfinite(ic) else 0.0
+
+
+def residual(z, rev_in, tf, slopes):
+    """What the reversal prior leaves: z - b[tf] rev (the members' target)."""
+    b = np.zeros(len(z))
+    for t, v in slopes.items():
+        b[tf == t] = v
+    return z - b * rev_in
 
 
 def model_file(member: str, h: int) -> str:
@@ -151,13 +176,16 @@ def main() -> None:
             z_fit[idx] = rng.permutation(z_fit[idx])
         if args.inject_target:
             X[:, -1] = np.where(ok, z, np.nan).astype(np.float32)
+        # the reversal input as the runtime computes it (0 where r5_z is missing)
+        rev_in = np.where(np.isfinite(r5z), -r5z * np.sqrt(5.0 / h), 0.0)
         oof = np.full(len(ds.time), np.nan)
         for f in folds:
             log(f"h={h} fold {f.index}")
             tr = strided(np.flatnonzero(f.train & ok), int(config["fold_train_rows"]))
             te = strided(np.flatnonzero(f.test & ok), int(config["fold_eval_rows"]))
             tf0 = time.time()
-            fitted = fit_members(X, z_fit, tr, config, seed, args.threads)
+            res_fit = residual(z_fit, rev_in, tf, prior_slopes(z_fit, rev_in, tr, tf, tfs))
+            fitted = fit_members(X, res_fit, tr, config, seed, args.threads)
             tf1 = time.time()
             oof[te] = predict_rows(fitted, X, te)
             log(f"h={h} fold {f.index}: fit {tf1 - tf0:.0f}s predict {time.time() - tf1:.0f}s")
@@ -165,32 +193,44 @@ def main() -> None:
         ev = np.flatnonzero(evaluable & ok & np.isfinite(oof))
         fid = fold_id[ev]
         groups = {t: tf[ev] == t for t in tfs}
-        # the served forecast stacks the ensemble with the reversal input (r5_z as the runtime sees it)
-        rev_in = np.where(np.isfinite(r5z), -r5z * np.sqrt(5.0 / h), 0.0)
+        # the served forecast: the reversal prior plus the trees (metrics.fit_stack)
         stack = np.stack([oof[ev], rev_in[ev]], axis=1)
         signals = {
             "model": (stack, True, False),
+            "prior": (np.stack([np.zeros(len(ev)), rev_in[ev]], axis=1), True, False),
             "reversal": (-r5[ev] / vol_h[ev], True, False),
             "momentum": (past_log_return(ds, h)[ev] / vol_h[ev], True, False),
             "zero": (np.zeros(len(ev)), False, True),
         }
-        per = {}
+        per: dict = {}
         for name, (sig, directional, zero) in signals.items():
             sig = np.where(np.isfinite(sig), sig, 0.0)
             per[name] = crossfit_fold_metrics(sig, y[ev], vol_h[ev], fid, n_folds, groups, directional, zero)
+        claim_cfg = config["claim"]
         for t in tfs:
-            cell = {name: summarize(per[name][t], min_rows) for name in per}
+            # the trees keep a weight only where they add to the prior in most folds
+            # (a prior that serves zero in a fold has no skill there: IC 0)
+            pairs = [(ic_or_zero(a), ic_or_zero(p)) for a, p in zip(per["model"][t], per["prior"][t])
+                     if a is not None and p is not None and a["rows"] >= min_rows]
+            trees_add = len(pairs) >= int(claim_cfg["min_folds"]) and np.mean([a >= p for a, p in pairs]) >= float(claim_cfg["min_fold_share"])
+            log(f"h={h} {t}: trees+prior vs prior IC per fold: {[(round(a, 4), round(p, 4)) for a, p in pairs]}")
+            if not trees_add:
+                per["model"][t] = per["prior"][t]
+            cell = {name: summarize(per[name][t], min_rows) for name in per if name != "prior"}
+            cell["model"]["trees_weighted"] = bool(trees_add)
             walk_forward[t][str(h)] = cell
             fold_detail[t][str(h)] = {name: per[name][t] for name in ("model", "reversal")}
             m, r = cell["model"], cell["reversal"]
-            claim_cfg = config["claim"]
             claimed = (
                 m.get("folds", 0) >= int(claim_cfg["min_folds"])
                 and m.get("ic") is not None and m["ic"] > 0
                 and m.get("ic_positive_share", 0) >= float(claim_cfg["min_fold_share"])
-                and (r.get("ic") is None or m["ic"] >= r["ic"])
+                # not below the reversal baseline (the prior alone equals it up to rounding in the volatility floor)
+                and (r.get("ic") is None or m["ic"] >= r["ic"] - IC_TIE)
             )
             coef = fit_stack(stack[groups[t]], z[ev][groups[t]]) if groups[t].any() else np.zeros(2)
+            if not trees_add:
+                coef[0] = 0.0
             k = float(coef[0])
             claims[t][str(h)] = bool(claimed and np.any(coef > 0))
             shrink[t][str(h)] = k
@@ -201,12 +241,16 @@ def main() -> None:
         # calibration of the shipped numbers from all out-of-fold predictions, shrink applied per timeframe
         k_row = np.array([shrink[t][str(h)] for t in tf[ev]]) if len(ev) else np.zeros(0)
         b_row = np.array([reversal_weight[t][str(h)] for t in tf[ev]]) if len(ev) else np.zeros(0)
-        cal = fit_calibration(k_row * oof[ev] + b_row * rev_in[ev], z[ev], 1.0)
+        served_z = k_row * oof[ev] + b_row * rev_in[ev]
+        # confidence from the timeframes that serve a forecast (a zero forecast has no direction); interval from all
+        weighted = (k_row > 0) | (b_row > 0)
+        cal = fit_calibration(served_z[weighted], z[ev][weighted], 1.0) if weighted.any() else fit_calibration(served_z, z[ev], 0.0)
+        cal["interval"] = fit_calibration(served_z, z[ev], 1.0)["interval"]
         cal["interval_zero"] = fit_interval(z[ev][:: max(1, len(ev) // 400_000)])
 
-        # shipped fit
+        # shipped fit: the members learn what the shipped prior leaves
         tr = strided(np.flatnonzero(trainable & ok), int(config["final_train_rows"]))
-        fitted = fit_members(X, z_fit, tr, config, seed, args.threads)
+        fitted = fit_members(X, residual(z_fit, rev_in, tf, {t: reversal_weight[t][str(h)] for t in tfs}), tr, config, seed, args.threads)
         fitted_final[h] = fitted
         t2 = time.time()
         timings[str(h)] = {"walk_forward_s": round(t1 - t0, 1), "final_fit_s": round(t2 - t1, 1)}
@@ -224,7 +268,7 @@ def main() -> None:
             b = reversal_weight.get(t, {}).get(str(h), 0.0)
             s = predict_rows(fitted, X, rows)
             comb = k * s + b * rev_in[rows]
-            m = score(comb * vol_h[rows], y[rows], vol_h[rows], cal, True, comb if np.any(comb != 0) else s)
+            m = score(comb * vol_h[rows], y[rows], vol_h[rows], cal, True, (comb if np.any(comb != 0) else s) * vol_h[rows])
             m["ic_raw"] = spearman(s, y[rows])
             m["reversal_ic"] = spearman(-r5[rows][np.isfinite(r5[rows])], y[rows][np.isfinite(r5[rows])])
             m["claimed"] = bool(claims.get(t, {}).get(str(h), False))

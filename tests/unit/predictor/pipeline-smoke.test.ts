@@ -31,6 +31,8 @@ if (problem && !ci)
   console.warn(`SKIPPING the price-ensemble smoke pipeline: ${problem} (CI=true makes this a failure)`);
 
 const SMOKE_CONFIG = join(ENSEMBLE_DIR, 'config.smoke.json');
+/** Two ICs closer than this are equal (train.py IC_TIE: the prior alone equals the reversal up to float rounding). */
+const IC_TIE = 1e-6;
 
 interface CellSummary {
   folds: number;
@@ -43,12 +45,17 @@ interface CellSummary {
   mae_ratio: number;
   coverage_80: number;
   calibration_error: number | null;
+  trees_weighted?: boolean;
 }
 interface Report {
   folds: Array<{ index: number; test_rows: number }>;
   claims: Record<string, Record<string, boolean>>;
   metrics: {
     walk_forward: Record<string, Record<string, Record<'model' | 'reversal' | 'momentum' | 'zero', CellSummary>>>;
+    walk_forward_folds: Record<
+      string,
+      Record<string, Record<'model' | 'reversal', Array<{ ic: number | null } | null>>>
+    >;
     foreign: Record<string, Record<string, { ic: number; coverage_80: number }>>;
   };
 }
@@ -99,9 +106,25 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
       for (const h of PRICE_HORIZONS) {
         const cell = r.metrics.walk_forward[tf]![h]!;
         expect(cell.model.folds, `${tf} h=${h}`).toBeGreaterThanOrEqual(3);
-        for (const k of ['ic', 'hit_rate', 'rmse_ratio', 'mae_ratio', 'coverage_80', 'calibration_error'] as const) {
-          expect(Number.isFinite(cell.model[k]), `${tf} h=${h} ${k}`).toBe(true);
-          expect(Number.isFinite(cell.reversal[k]), `${tf} h=${h} reversal ${k}`).toBe(true);
+        // the served forecast is the reversal prior (weight b) plus the trees (weight k, kept only where they add)
+        const b = ensemble.params.reversal_weight[tf]![h]!;
+        const k = ensemble.params.shrink[tf]![h]!;
+        expect(b).toBeGreaterThanOrEqual(0);
+        expect(k).toBeGreaterThanOrEqual(0);
+        if (k > 0) expect(cell.model.trees_weighted, `${tf} h=${h}`).toBe(true);
+        const serves = b > 0 || k > 0;
+        for (const key of ['rmse_ratio', 'mae_ratio', 'coverage_80'] as const)
+          expect(Number.isFinite(cell.model[key]), `${tf} h=${h} ${key}`).toBe(true);
+        for (const key of ['ic', 'hit_rate', 'rmse_ratio', 'mae_ratio', 'coverage_80', 'calibration_error'] as const)
+          expect(Number.isFinite(cell.reversal[key]), `${tf} h=${h} reversal ${key}`).toBe(true);
+        // a forecast that is zero in every fold has no direction: no IC (never the baseline's IC in its place)
+        if (!serves && cell.model.ic === null) expect(r.claims[tf]![h]).toBe(false);
+        // where the trees carry no weight the forecast is the reversal prior, so its IC is the baseline's
+        if (!cell.model.trees_weighted) {
+          const folds = r.metrics.walk_forward_folds[tf]![h]!;
+          folds.model.forEach((m, i) => {
+            if (m?.ic != null) expect(m.ic, `${tf} h=${h} fold ${i}`).toBeCloseTo(folds.reversal[i]!.ic!, 5);
+          });
         }
         expect(cell.zero.rmse_ratio).toBeCloseTo(1, 12);
         expect(cell.zero.ic).toBeNull();
@@ -113,7 +136,7 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
           cell.model.folds >= 3 &&
           cell.model.ic! > 0 &&
           cell.model.ic_positive_share >= 0.8 &&
-          cell.model.ic! >= (cell.reversal.ic ?? -Infinity);
+          cell.model.ic! >= (cell.reversal.ic ?? -Infinity) - IC_TIE;
         // the claim never exceeds the rule (it may be withheld further by a zero shrink)
         if (!claimed) expect(r.claims[tf]![h], `${tf} h=${h}`).toBe(false);
         expect(ensemble.params.claims[tf]![h]).toBe(r.claims[tf]![h]);

@@ -92,4 +92,30 @@ describe('modelCards', () => {
     expect(modelCards({ models: [] })).toEqual([]);
     expect(modelCards({ models: { a: 1 } })).toEqual([]);
   });
+
+  it('reads the walk-forward table with what each forecast is made of and its claim, in timeframe order', () => {
+    const [card] = modelCards({
+      models: {
+        price_ensemble: {
+          claims: { '1m': { '1': true, '5': false }, '1h': { '1': true } },
+          metrics: {
+            walk_forward: {
+              '1h': { '1': { model: { folds: 5, ic: 0.07, trees_weighted: true }, reversal: { ic: -0.01 } } },
+              '1m': {
+                '5': { model: { folds: 6, ic: null, trees_weighted: false }, reversal: { ic: 0.02 } },
+                '1': { model: { folds: 6, ic: 0.021, trees_weighted: false }, reversal: { ic: 0.021 } },
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(
+      card!.walkForward.map((r) => [r.timeframe, r.horizon, r.ic, r.reversalIc, r.treesWeighted, r.claimed]),
+    ).toEqual([
+      ['1m', '1', 0.021, 0.021, false, true],
+      ['1m', '5', null, 0.02, false, false],
+      ['1h', '1', 0.07, -0.01, true, true],
+    ]);
+  });
 });
