@@ -1,6 +1,6 @@
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.2.0',
+  version: 'pattern-cnn-1.3.0',
   seed: 20261124,
   /**
    * Every file of ../shared/data/candles except FOREIGN_FILES: Binance spot (10+ symbols, 1m, 5m, 15m, 1h, 1d),
@@ -99,7 +99,7 @@ export const TRAIN_CONFIG = {
    * ~6M windows, which on the shared 2-core machine (500-1,200 windows/s under load, measured this session) no longer fits a session.
    */
   warmStart: 'training/cnn/warm-start/pattern-cnn-1.1.0.weights.bin',
-  steps: 1000,
+  steps: 6000,
   /** Adam with linear warm-up then cosine decay from peak to final. */
   learningRate: { peak: 5e-4, final: 1e-5, warmupSteps: 100 },
   /**
