@@ -134,7 +134,7 @@ export class Engine implements EngineApi {
     const stream = this.streams.get(streamId(key)) ?? (await this.openStream(key, options));
     await stream.idle();
     const id = this.nextId++;
-    stream.listeners.set(id, onUpdate);
+    stream.addListener(id, onUpdate);
     this.subscriptions.set(id, stream);
     return {
       id,
@@ -149,8 +149,8 @@ export class Engine implements EngineApi {
     const stream = this.subscriptions.get(id);
     if (!stream) return;
     this.subscriptions.delete(id);
-    stream.listeners.delete(id);
-    if (stream.listeners.size === 0 && stream.source !== 'replay') {
+    stream.removeListener(id);
+    if (stream.listenerCount === 0 && stream.source !== 'replay') {
       stream.stop();
       this.streams.delete(streamId(stream.key));
     }
@@ -233,7 +233,7 @@ export class Engine implements EngineApi {
           ),
         );
       } catch (err) {
-        stream.detail = `track record unavailable: ${oneLine(err)}`;
+        stream.explain(`track record unavailable: ${oneLine(err)}`);
       }
     }
     return { stream: live, sinceInstall };
@@ -298,7 +298,7 @@ export class Engine implements EngineApi {
     stream.replayState('paused');
     this.streams.set(streamId(key), stream);
     const id = this.nextId++;
-    stream.listeners.set(id, onUpdate);
+    stream.addListener(id, onUpdate);
     const session = new ReplaySession(id, stream, candles, speed, () => this.models);
     this.replays.set(id, session);
     session.start(options.from === undefined ? 0 : session.indexOf(options.from));
@@ -381,7 +381,9 @@ export class Engine implements EngineApi {
         onUnreachable: () => {
           if (stream.source === 'simulated') return; // the user already chose it
           this.startSimulated(stream);
-          stream.detail = `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`;
+          stream.explain(
+            `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`,
+          );
         },
       });
     } else if (key.exchange === IMPORT_EXCHANGE) {
@@ -401,7 +403,7 @@ export class Engine implements EngineApi {
     if (!stream) throw new Error(`no stream ${exchange} ${symbol} ${timeframe}`);
     if (stream.source === 'simulated') return;
     this.startSimulated(stream);
-    stream.detail = 'simulated market chosen instead of waiting for the exchange';
+    stream.explain('simulated market chosen instead of waiting for the exchange');
   }
 
   private startSimulated(stream: Stream): void {
@@ -425,10 +427,9 @@ export class Engine implements EngineApi {
       (this.storage ? await this.storage.candles.latest(key, CACHED_HISTORY) : []);
     if (candles.length === 0) {
       this.startSimulated(stream);
-      stream.detail = `no stored candles for ${key.exchange} ${key.symbol} ${key.timeframe}: simulated market`;
+      stream.explain(`no stored candles for ${key.exchange} ${key.symbol} ${key.timeframe}: simulated market`);
       return;
     }
-    stream.source = 'cache';
     stream.servingStored();
     for (const candle of candles) stream.apply({ candle, closed: true });
   }
