@@ -1,5 +1,6 @@
 import type { Candle } from '../src/core/candles/candle';
 import { parseTimeframe, type Timeframe } from '../src/core/candles/timeframe';
+import { sameSeries, seriesId, seriesKeyOf, type SeriesKey } from '../src/core/candles/series-key';
 import { detectTimeframe } from '../src/core/candles/detect-timeframe';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import { DEFAULT_SIGNAL_COST } from '../src/core/insights/signals';
@@ -33,7 +34,6 @@ import type {
   ReplaySpeed,
   ReplayStartOptions,
   ReplayState,
-  StreamKey,
   StreamSource,
   StreamUpdate,
   SubscribeOptions,
@@ -47,12 +47,14 @@ import { fetchManifest, loadBrowserModels } from './models';
 import { ReplaySession } from './replay-session';
 import { openStorage, type EngineStorage } from './storage';
 import { StorageWriter } from './storage-writer';
-import { Stream, streamId, type StreamHooks } from './stream';
+import { Stream, type StreamHooks } from './stream';
 import { probeWebGpu } from './webgpu-probe';
 
 const LOADING: PipelineModels = { cnn: null, cnnError: 'loading', price: null, priceError: 'loading' };
 /** Imported candles are stored under this exchange name. */
 export const IMPORT_EXCHANGE = 'import';
+/** A replay's stream is named by this exchange and the replayed series' symbol and timeframe. */
+export const REPLAY_EXCHANGE = 'replay';
 
 /**
  * The engine behind the worker: owns the streams, the models, the stores and replays. Everything here runs
@@ -126,12 +128,8 @@ export class Engine implements EngineApi {
     onUpdate: (update: StreamUpdate) => void,
     options: SubscribeOptions = {},
   ): Promise<SubscriptionInfo> {
-    const key: StreamKey = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
-    const stream = this.streams.get(streamId(key)) ?? (await this.openStream(key, options));
+    const key = seriesKeyOf(exchange, symbol, timeframe);
+    const stream = this.streams.get(seriesId(key)) ?? (await this.openStream(key, options));
     await stream.idle();
     const id = this.nextId++;
     stream.addListener(id, onUpdate);
@@ -152,7 +150,7 @@ export class Engine implements EngineApi {
     stream.removeListener(id);
     if (stream.listenerCount === 0 && stream.source !== 'replay') {
       stream.stop();
-      this.streams.delete(streamId(stream.key));
+      this.streams.delete(seriesId(stream.key));
     }
   }
 
@@ -163,12 +161,7 @@ export class Engine implements EngineApi {
       return stream.history(limit);
     }
     if (!this.storage) return [];
-    const key = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
-    return this.storage.candles.latest(key, limit ?? 1000);
+    return this.storage.candles.latest(seriesKeyOf(exchange, symbol, timeframe), limit ?? 1000);
   }
 
   async getFeatureSeries(
@@ -266,9 +259,9 @@ export class Engine implements EngineApi {
       throw new Error(
         `${name}: these are ${detected} candles (from their timestamps), not ${tf}: import them as ${detected}`,
       );
-    const key: StreamKey = { exchange: IMPORT_EXCHANGE, symbol: symbol.toUpperCase(), timeframe: tf };
+    const key = seriesKeyOf(IMPORT_EXCHANGE, symbol, tf);
     if (this.storage) await this.storage.candles.upsert(key, candles);
-    else this.memoryImports.set(streamId(key), candles);
+    else this.memoryImports.set(seriesId(key), candles);
     return { key, candles: candles.length, first: candles[0]!.time, last: candles.at(-1)!.time };
   }
 
@@ -280,23 +273,19 @@ export class Engine implements EngineApi {
     onUpdate: (update: StreamUpdate) => void,
     options: ReplayStartOptions = {},
   ): Promise<ReplayState> {
-    const source: StreamKey = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
+    const source = seriesKeyOf(exchange, symbol, timeframe);
     const candles =
-      this.memoryImports.get(streamId(source)) ?? (this.storage ? await this.storage.candles.range(source) : []);
+      this.memoryImports.get(seriesId(source)) ?? (this.storage ? await this.storage.candles.range(source) : []);
     if (candles.length === 0)
       throw new Error(
         `nothing to replay: no stored candles for ${source.exchange} ${source.symbol} ${source.timeframe}`,
       );
-    const key: StreamKey = { exchange: 'replay', symbol: source.symbol, timeframe: source.timeframe };
-    this.streams.get(streamId(key))?.stop();
+    const key: SeriesKey = { exchange: REPLAY_EXCHANGE, symbol: source.symbol, timeframe: source.timeframe };
+    this.streams.get(seriesId(key))?.stop();
     const stream = new Stream(key, 'replay', this.models);
     stream.setSignalCost(this.signalCost);
     stream.replayState('paused');
-    this.streams.set(streamId(key), stream);
+    this.streams.set(seriesId(key), stream);
     const id = this.nextId++;
     stream.addListener(id, onUpdate);
     const session = new ReplaySession(id, stream, candles, speed, () => this.models);
@@ -317,7 +306,7 @@ export class Engine implements EngineApi {
     if (!session) return;
     session.stop();
     this.replays.delete(id);
-    this.streams.delete(streamId(session.stream.key));
+    this.streams.delete(seriesId(session.stream.key));
   }
 
   async backtest(
@@ -327,14 +316,10 @@ export class Engine implements EngineApi {
     request: BacktestRequest,
     onProgress?: (stage: string, fraction: number) => void,
   ): Promise<BacktestRun> {
-    const key: StreamKey = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
+    const key = seriesKeyOf(exchange, symbol, timeframe);
     await this.modelsReady;
     const candles =
-      this.memoryImports.get(streamId(key)) ?? (this.storage ? await this.storage.candles.range(key) : []);
+      this.memoryImports.get(seriesId(key)) ?? (this.storage ? await this.storage.candles.range(key) : []);
     return backtestSeries(key, candles, this.models, request, this.storage?.backtests ?? null, onProgress);
   }
 
@@ -353,26 +338,26 @@ export class Engine implements EngineApi {
   }
 
   private findStream(symbol: string, timeframe: Timeframe, exchange?: string): Stream | undefined {
-    const sym = symbol.toUpperCase();
-    if (exchange !== undefined)
-      return this.streams.get(streamId({ exchange: exchange.toLowerCase(), symbol: sym, timeframe }));
-    for (const s of this.streams.values()) if (s.key.symbol === sym && s.key.timeframe === timeframe) return s;
+    if (exchange !== undefined) return this.streams.get(seriesId(seriesKeyOf(exchange, symbol, timeframe)));
+    // No exchange: the first stream of this symbol and timeframe on any exchange.
+    const want = seriesKeyOf('', symbol, timeframe);
+    for (const s of this.streams.values()) if (sameSeries(s.key, { ...want, exchange: s.key.exchange })) return s;
     return undefined;
   }
 
   private async cachedInsight(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null> {
     if (!this.storage || !exchange) return null;
-    const key = { exchange: exchange.toLowerCase(), symbol: symbol.toUpperCase(), timeframe };
+    const key = seriesKeyOf(exchange, symbol, timeframe);
     const last = await this.storage.candles.lastTime(key).catch(() => null);
     if (last === null) return null;
     const hit = await this.storage.insights.get({ ...key, time: last }).catch(() => undefined);
     return hit ? { ...hit, cached: true } : null;
   }
 
-  private async openStream(key: StreamKey, options: SubscribeOptions): Promise<Stream> {
+  private async openStream(key: SeriesKey, options: SubscribeOptions): Promise<Stream> {
     const stream = new Stream(key, 'simulated', this.models, this.hooks);
     stream.setSignalCost(this.signalCost);
-    this.streams.set(streamId(key), stream);
+    this.streams.set(seriesId(key), stream);
     if (isExchangeId(key.exchange)) {
       const endpoints = loopbackEndpoints(options);
       await startLiveStream(stream, key.exchange, {
@@ -423,7 +408,7 @@ export class Engine implements EngineApi {
   private async startStored(stream: Stream): Promise<void> {
     const key = stream.key;
     const candles =
-      this.memoryImports.get(streamId(key)) ??
+      this.memoryImports.get(seriesId(key)) ??
       (this.storage ? await this.storage.candles.latest(key, CACHED_HISTORY) : []);
     if (candles.length === 0) {
       this.startSimulated(stream);
@@ -443,7 +428,7 @@ export class Engine implements EngineApi {
     this.writer = writer;
     // Only an exchange's own candles are stored under its name: a simulated market standing in for an
     // unreachable exchange must never come back later as that exchange's cache.
-    const persistable = (key: StreamKey, source: StreamSource) => isExchangeId(key.exchange) && source !== 'simulated';
+    const persistable = (key: SeriesKey, source: StreamSource) => isExchangeId(key.exchange) && source !== 'simulated';
     return {
       onClosed: (key, candle, source) => {
         if (persistable(key, source)) writer.candle(key, candle);

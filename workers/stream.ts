@@ -8,7 +8,8 @@ import { PATTERN_NAMES } from '../src/core/patterns/names';
 import { detectPatterns } from '../src/core/patterns/rules';
 import type { FeedStatus } from '../src/feeds/live-feed';
 import type { ReplayState } from '../src/feeds/replay';
-import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamStatus, StreamUpdate } from './engine-api';
+import type { SeriesKey } from '../src/core/candles/series-key';
+import type { FeedInfo, HistoryPatterns, StreamSource, StreamStatus, StreamUpdate } from './engine-api';
 
 /** How many history candles with patterns a new subscriber gets marked (the chart keeps as many markers). */
 export const HISTORY_PATTERN_LIMIT = 300;
@@ -24,11 +25,11 @@ type Listener = (update: StreamUpdate) => void;
 /** What the engine does with a stream's results; `source` says where its candles come from (nothing simulated is stored). */
 export interface StreamHooks {
   /** A candle closed (persist it). */
-  onClosed?(key: StreamKey, candle: Candle, source: StreamSource): void;
+  onClosed?(key: SeriesKey, candle: Candle, source: StreamSource): void;
   /** An insight was computed (cache it). */
-  onInsight?(key: StreamKey, insight: Insight, closed: boolean, source: StreamSource): void;
+  onInsight?(key: SeriesKey, insight: Insight, closed: boolean, source: StreamSource): void;
   /** Predictions made earlier were scored at this close (persist them). */
-  onScored?(key: StreamKey, scored: ScoredPrediction[], source: StreamSource): void;
+  onScored?(key: SeriesKey, scored: ScoredPrediction[], source: StreamSource): void;
 }
 
 /**
@@ -61,7 +62,7 @@ export class Stream {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    readonly key: StreamKey,
+    readonly key: SeriesKey,
     source: StreamSource,
     models: PipelineModels,
     private readonly hooks: StreamHooks = {},
@@ -304,8 +305,4 @@ export class Stream {
     this.feed = null;
     this.current = { kind: 'stopped' };
   }
-}
-
-export function streamId(key: StreamKey): string {
-  return `${key.exchange}|${key.symbol}|${key.timeframe}`;
 }
