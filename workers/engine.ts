@@ -5,9 +5,7 @@ import { detectTimeframe } from '../src/core/candles/detect-timeframe';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import { DEFAULT_SIGNAL_COST } from '../src/core/insights/signals';
 import type { ScoredPrediction } from '../src/core/insights/track-record';
-import { scoreHorizon } from '../src/core/insights/track-record';
 import {
-  HORIZONS,
   type HorizonKey,
   type HorizonPrediction,
   type Insight,
@@ -18,9 +16,7 @@ import { featureSeries } from './feature-series';
 import { oneLine } from '../src/core/util/errors';
 import { ADAPTERS, isExchangeId } from '../src/feeds/adapter';
 import { parseCandlesCsv } from '../src/feeds/csv';
-import { isLoopbackUrl } from '../src/feeds/loopback';
 import { feedNetwork, guardFetch } from '../src/feeds/network-policy';
-import { SimulatedFeed } from '../src/feeds/simulated-feed';
 import { POPULAR_SYMBOLS } from '../src/feeds/popular-symbols';
 import pkg from '../package.json';
 import type {
@@ -42,7 +38,8 @@ import type {
   WebGpuInfo,
 } from './engine-api';
 import { backtestSeries } from './backtest';
-import { CACHED_HISTORY, startLiveStream } from './live-source';
+import { CandleSources, IMPORT_EXCHANGE, REPLAY_EXCHANGE } from './candle-source';
+import { predictionRows, scoreRows } from './prediction-rows';
 import { fetchManifest, loadBrowserModels } from './models';
 import { ReplaySession } from './replay-session';
 import { openStorage, type EngineStorage } from './storage';
@@ -51,10 +48,7 @@ import { Stream, type StreamHooks } from './stream';
 import { probeWebGpu } from './webgpu-probe';
 
 const LOADING: PipelineModels = { cnn: null, cnnError: 'loading', price: null, priceError: 'loading' };
-/** Imported candles are stored under this exchange name. */
-export const IMPORT_EXCHANGE = 'import';
-/** A replay's stream is named by this exchange and the replayed series' symbol and timeframe. */
-export const REPLAY_EXCHANGE = 'replay';
+export { IMPORT_EXCHANGE, REPLAY_EXCHANGE };
 
 /**
  * The engine behind the worker: owns the streams, the models, the stores and replays. Everything here runs
@@ -72,14 +66,14 @@ export class Engine implements EngineApi {
   private readonly storage: EngineStorage | null;
   private readonly symbolLists = new Map<string, Promise<string[]>>();
   private readonly hooks: StreamHooks;
-  /** Imports kept in memory when there is no IndexedDB. */
-  private readonly memoryImports = new Map<string, Candle[]>();
+  private readonly sources: CandleSources;
   /** The last failed background write (candles, insights, predictions), for the status line. */
   private storageError: string | null = null;
   private writer: StorageWriter | null = null;
 
   constructor(options: { loadModels?: () => Promise<PipelineModels>; storage?: EngineStorage | null } = {}) {
     this.storage = options.storage === undefined ? openStorage() : options.storage;
+    this.sources = new CandleSources(this.storage, () => this.models);
     this.modelsReady = (options.loadModels ?? loadBrowserModels)().then(
       (models) => this.useModels(models),
       (err: unknown) => this.useModels({ cnn: null, cnnError: oneLine(err), price: null, priceError: oneLine(err) }),
@@ -202,29 +196,11 @@ export class Engine implements EngineApi {
 
   async getTrackRecord(symbol: string, timeframe: Timeframe, exchange?: string): Promise<TrackRecord> {
     const stream = this.findStream(symbol, timeframe, exchange);
-    const live = stream ? stream.track.scores() : HORIZONS.map((h) => scoreHorizon(h, []));
-    let sinceInstall = HORIZONS.map((h) => scoreHorizon(h, []));
+    const live = stream ? stream.track.scores() : scoreRows([]);
+    let sinceInstall = scoreRows([]);
     if (this.storage && stream) {
       try {
-        const records = (await this.storage.predictions.range(stream.key)).filter((r) => r.realized !== null);
-        sinceInstall = HORIZONS.map((h) =>
-          scoreHorizon(
-            h,
-            records
-              .filter((r) => r.horizon === h)
-              .map((r) => ({
-                time: r.time,
-                horizon: h,
-                close: 1,
-                predictedReturn: r.predictedReturn,
-                lower: Math.exp(r.lower),
-                upper: Math.exp(r.upper),
-                confidence: r.confidence,
-                realizedClose: Math.exp(r.realized!),
-                realizedReturn: r.realized!,
-              })),
-          ),
-        );
+        sinceInstall = scoreRows(await this.storage.predictions.range(stream.key));
       } catch (err) {
         stream.explain(`track record unavailable: ${oneLine(err)}`);
       }
@@ -260,8 +236,7 @@ export class Engine implements EngineApi {
         `${name}: these are ${detected} candles (from their timestamps), not ${tf}: import them as ${detected}`,
       );
     const key = seriesKeyOf(IMPORT_EXCHANGE, symbol, tf);
-    if (this.storage) await this.storage.candles.upsert(key, candles);
-    else this.memoryImports.set(seriesId(key), candles);
+    await this.sources.storeImport(key, candles);
     return { key, candles: candles.length, first: candles[0]!.time, last: candles.at(-1)!.time };
   }
 
@@ -274,8 +249,7 @@ export class Engine implements EngineApi {
     options: ReplayStartOptions = {},
   ): Promise<ReplayState> {
     const source = seriesKeyOf(exchange, symbol, timeframe);
-    const candles =
-      this.memoryImports.get(seriesId(source)) ?? (this.storage ? await this.storage.candles.range(source) : []);
+    const candles = await this.sources.stored(source);
     if (candles.length === 0)
       throw new Error(
         `nothing to replay: no stored candles for ${source.exchange} ${source.symbol} ${source.timeframe}`,
@@ -318,8 +292,7 @@ export class Engine implements EngineApi {
   ): Promise<BacktestRun> {
     const key = seriesKeyOf(exchange, symbol, timeframe);
     await this.modelsReady;
-    const candles =
-      this.memoryImports.get(seriesId(key)) ?? (this.storage ? await this.storage.candles.range(key) : []);
+    const candles = await this.sources.stored(key);
     return backtestSeries(key, candles, this.models, request, this.storage?.backtests ?? null, onProgress);
   }
 
@@ -358,24 +331,7 @@ export class Engine implements EngineApi {
     const stream = new Stream(key, 'simulated', this.models, this.hooks);
     stream.setSignalCost(this.signalCost);
     this.streams.set(seriesId(key), stream);
-    if (isExchangeId(key.exchange)) {
-      const endpoints = loopbackEndpoints(options);
-      await startLiveStream(stream, key.exchange, {
-        storage: this.storage,
-        ...(endpoints ? { endpoints } : {}),
-        onUnreachable: () => {
-          if (stream.source === 'simulated') return; // the user already chose it
-          this.startSimulated(stream);
-          stream.explain(
-            `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`,
-          );
-        },
-      });
-    } else if (key.exchange === IMPORT_EXCHANGE) {
-      await this.startStored(stream);
-    } else {
-      this.startSimulated(stream);
-    }
+    await this.sources.start(stream, options);
     return stream;
   }
 
@@ -387,36 +343,7 @@ export class Engine implements EngineApi {
     const stream = this.findStream(symbol, timeframe, exchange);
     if (!stream) throw new Error(`no stream ${exchange} ${symbol} ${timeframe}`);
     if (stream.source === 'simulated') return;
-    this.startSimulated(stream);
-    stream.explain('simulated market chosen instead of waiting for the exchange');
-  }
-
-  private startSimulated(stream: Stream): void {
-    stream.reset(this.models);
-    stream.attach(
-      new SimulatedFeed(
-        { symbol: stream.key.symbol, timeframe: stream.key.timeframe },
-        { onCandle: (u) => stream.apply(u) },
-      ),
-      'simulated',
-    );
-    // After attach: stopping the previous (live) feed reports its own final state.
-    stream.simulating();
-  }
-
-  /** A stored series (an import) served as it is: its candles, source "cache", nothing live. */
-  private async startStored(stream: Stream): Promise<void> {
-    const key = stream.key;
-    const candles =
-      this.memoryImports.get(seriesId(key)) ??
-      (this.storage ? await this.storage.candles.latest(key, CACHED_HISTORY) : []);
-    if (candles.length === 0) {
-      this.startSimulated(stream);
-      stream.explain(`no stored candles for ${key.exchange} ${key.symbol} ${key.timeframe}: simulated market`);
-      return;
-    }
-    stream.servingStored();
-    for (const candle of candles) stream.apply({ candle, closed: true });
+    this.sources.simulate(stream, 'simulated market chosen instead of waiting for the exchange');
   }
 
   /** Persists closed live candles, caches insights, and records predictions and their scores (write-behind). */
@@ -437,17 +364,7 @@ export class Engine implements EngineApi {
         if (!persistable(key, source)) return;
         writer.insight(key, insight);
         if (!closed) return;
-        writer.prediction(
-          Object.entries(insight.price_predictions).map(([h, p]) => ({
-            ...key,
-            time: insight.time,
-            horizon: Number(h),
-            predictedReturn: p.return,
-            lower: Math.log(p.lower / insight.current_price),
-            upper: Math.log(p.upper / insight.current_price),
-            confidence: p.confidence,
-          })),
-        );
+        writer.prediction(predictionRows(key, insight));
       },
       onScored: (key, scored: ScoredPrediction[], source) => {
         if (!persistable(key, source)) return;
@@ -460,11 +377,4 @@ export class Engine implements EngineApi {
   async flush(): Promise<void> {
     await this.writer?.flush();
   }
-}
-
-function loopbackEndpoints(options: SubscribeOptions): { restUrl?: string; wsUrl?: string } | null {
-  const out: { restUrl?: string; wsUrl?: string } = {};
-  if (options.restUrl && isLoopbackUrl(options.restUrl)) out.restUrl = options.restUrl;
-  if (options.wsUrl && isLoopbackUrl(options.wsUrl)) out.wsUrl = options.wsUrl;
-  return out.restUrl || out.wsUrl ? out : null;
 }
