@@ -3,7 +3,8 @@ import type { Candle } from '../src/core/candles/candle';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import { modelStatusOf } from '../src/core/insights/pipeline';
 import type { BacktestStore } from '../src/store/backtest-store';
-import type { BacktestRun, BacktestRequest, StreamKey } from './engine-api';
+import type { SeriesKey } from '../src/core/candles/series-key';
+import type { BacktestRun, BacktestRequest } from './engine-api';
 
 /**
  * The worker's backtest operation: the core backtest of a stored series (cached or imported candles) with the
@@ -11,7 +12,7 @@ import type { BacktestRun, BacktestRequest, StreamKey } from './engine-api';
  * to `onProgress` as the stages advance; a cached result comes back at once with `cached: true`.
  */
 export async function backtestSeries(
-  key: StreamKey,
+  key: SeriesKey,
   candles: readonly Candle[],
   models: PipelineModels,
   request: BacktestRequest,

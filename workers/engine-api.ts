@@ -24,7 +24,7 @@ export type StreamStatus =
   | { kind: 'replay'; replay: ReplayStatus['state'] }
   | { kind: 'stopped' };
 
-/** A stream is named by its series key (src/core/candles/series-key.ts). */
+/** The API's name for a stream's series key: the one SeriesKey (src/core/candles/series-key.ts). */
 export type StreamKey = SeriesKey;
 
 /**
@@ -32,7 +32,7 @@ export type StreamKey = SeriesKey;
  * applied since the previous push (a burst such as a replay at 'max' arrives as one message).
  */
 export interface StreamUpdate {
-  key: StreamKey;
+  key: SeriesKey;
   /** Closed candles applied before `candle` since the previous push, oldest first (usually empty). */
   earlier: Candle[];
   candle: Candle;
@@ -72,7 +72,7 @@ export interface SubscribeOptions {
   wsUrl?: string;
 }
 
-export interface FeedInfo extends StreamKey {
+export interface FeedInfo extends SeriesKey {
   source: StreamSource;
   status: StreamStatus;
   candles: number;
@@ -138,7 +138,7 @@ export interface ReplayStartOptions {
 }
 
 export interface ImportResult {
-  key: StreamKey;
+  key: SeriesKey;
   candles: number;
   first: number;
   last: number;

@@ -1,12 +1,11 @@
 import type { Candle } from '../src/core/candles/candle';
 import { parseTimeframe, type Timeframe } from '../src/core/candles/timeframe';
+import { sameSeries, seriesId, seriesKeyOf, type SeriesKey } from '../src/core/candles/series-key';
 import { detectTimeframe } from '../src/core/candles/detect-timeframe';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import { DEFAULT_SIGNAL_COST } from '../src/core/insights/signals';
 import type { ScoredPrediction } from '../src/core/insights/track-record';
-import { scoreHorizon } from '../src/core/insights/track-record';
 import {
-  HORIZONS,
   type HorizonKey,
   type HorizonPrediction,
   type Insight,
@@ -17,9 +16,7 @@ import { featureSeries } from './feature-series';
 import { oneLine } from '../src/core/util/errors';
 import { ADAPTERS, isExchangeId } from '../src/feeds/adapter';
 import { parseCandlesCsv } from '../src/feeds/csv';
-import { isLoopbackUrl } from '../src/feeds/loopback';
 import { feedNetwork, guardFetch } from '../src/feeds/network-policy';
-import { SimulatedFeed } from '../src/feeds/simulated-feed';
 import { POPULAR_SYMBOLS } from '../src/feeds/popular-symbols';
 import pkg from '../package.json';
 import type {
@@ -33,7 +30,6 @@ import type {
   ReplaySpeed,
   ReplayStartOptions,
   ReplayState,
-  StreamKey,
   StreamSource,
   StreamUpdate,
   SubscribeOptions,
@@ -42,17 +38,17 @@ import type {
   WebGpuInfo,
 } from './engine-api';
 import { backtestSeries } from './backtest';
-import { CACHED_HISTORY, startLiveStream } from './live-source';
+import { CandleSources, IMPORT_EXCHANGE, REPLAY_EXCHANGE } from './candle-source';
+import { predictionRows, scoreRows } from './prediction-rows';
 import { fetchManifest, loadBrowserModels } from './models';
 import { ReplaySession } from './replay-session';
 import { openStorage, type EngineStorage } from './storage';
 import { StorageWriter } from './storage-writer';
-import { Stream, streamId, type StreamHooks } from './stream';
+import { Stream, type StreamHooks } from './stream';
 import { probeWebGpu } from './webgpu-probe';
 
 const LOADING: PipelineModels = { cnn: null, cnnError: 'loading', price: null, priceError: 'loading' };
-/** Imported candles are stored under this exchange name. */
-export const IMPORT_EXCHANGE = 'import';
+export { IMPORT_EXCHANGE, REPLAY_EXCHANGE };
 
 /**
  * The engine behind the worker: owns the streams, the models, the stores and replays. Everything here runs
@@ -70,14 +66,14 @@ export class Engine implements EngineApi {
   private readonly storage: EngineStorage | null;
   private readonly symbolLists = new Map<string, Promise<string[]>>();
   private readonly hooks: StreamHooks;
-  /** Imports kept in memory when there is no IndexedDB. */
-  private readonly memoryImports = new Map<string, Candle[]>();
+  private readonly sources: CandleSources;
   /** The last failed background write (candles, insights, predictions), for the status line. */
   private storageError: string | null = null;
   private writer: StorageWriter | null = null;
 
   constructor(options: { loadModels?: () => Promise<PipelineModels>; storage?: EngineStorage | null } = {}) {
     this.storage = options.storage === undefined ? openStorage() : options.storage;
+    this.sources = new CandleSources(this.storage, () => this.models);
     this.modelsReady = (options.loadModels ?? loadBrowserModels)().then(
       (models) => this.useModels(models),
       (err: unknown) => this.useModels({ cnn: null, cnnError: oneLine(err), price: null, priceError: oneLine(err) }),
@@ -126,15 +122,11 @@ export class Engine implements EngineApi {
     onUpdate: (update: StreamUpdate) => void,
     options: SubscribeOptions = {},
   ): Promise<SubscriptionInfo> {
-    const key: StreamKey = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
-    const stream = this.streams.get(streamId(key)) ?? (await this.openStream(key, options));
+    const key = seriesKeyOf(exchange, symbol, timeframe);
+    const stream = this.streams.get(seriesId(key)) ?? (await this.openStream(key, options));
     await stream.idle();
     const id = this.nextId++;
-    stream.listeners.set(id, onUpdate);
+    stream.addListener(id, onUpdate);
     this.subscriptions.set(id, stream);
     return {
       id,
@@ -149,10 +141,10 @@ export class Engine implements EngineApi {
     const stream = this.subscriptions.get(id);
     if (!stream) return;
     this.subscriptions.delete(id);
-    stream.listeners.delete(id);
-    if (stream.listeners.size === 0 && stream.source !== 'replay') {
+    stream.removeListener(id);
+    if (stream.listenerCount === 0 && stream.source !== 'replay') {
       stream.stop();
-      this.streams.delete(streamId(stream.key));
+      this.streams.delete(seriesId(stream.key));
     }
   }
 
@@ -163,12 +155,7 @@ export class Engine implements EngineApi {
       return stream.history(limit);
     }
     if (!this.storage) return [];
-    const key = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
-    return this.storage.candles.latest(key, limit ?? 1000);
+    return this.storage.candles.latest(seriesKeyOf(exchange, symbol, timeframe), limit ?? 1000);
   }
 
   async getFeatureSeries(
@@ -209,31 +196,13 @@ export class Engine implements EngineApi {
 
   async getTrackRecord(symbol: string, timeframe: Timeframe, exchange?: string): Promise<TrackRecord> {
     const stream = this.findStream(symbol, timeframe, exchange);
-    const live = stream ? stream.track.scores() : HORIZONS.map((h) => scoreHorizon(h, []));
-    let sinceInstall = HORIZONS.map((h) => scoreHorizon(h, []));
+    const live = stream ? stream.track.scores() : scoreRows([]);
+    let sinceInstall = scoreRows([]);
     if (this.storage && stream) {
       try {
-        const records = (await this.storage.predictions.range(stream.key)).filter((r) => r.realized !== null);
-        sinceInstall = HORIZONS.map((h) =>
-          scoreHorizon(
-            h,
-            records
-              .filter((r) => r.horizon === h)
-              .map((r) => ({
-                time: r.time,
-                horizon: h,
-                close: 1,
-                predictedReturn: r.predictedReturn,
-                lower: Math.exp(r.lower),
-                upper: Math.exp(r.upper),
-                confidence: r.confidence,
-                realizedClose: Math.exp(r.realized!),
-                realizedReturn: r.realized!,
-              })),
-          ),
-        );
+        sinceInstall = scoreRows(await this.storage.predictions.range(stream.key));
       } catch (err) {
-        stream.detail = `track record unavailable: ${oneLine(err)}`;
+        stream.explain(`track record unavailable: ${oneLine(err)}`);
       }
     }
     return { stream: live, sinceInstall };
@@ -266,9 +235,8 @@ export class Engine implements EngineApi {
       throw new Error(
         `${name}: these are ${detected} candles (from their timestamps), not ${tf}: import them as ${detected}`,
       );
-    const key: StreamKey = { exchange: IMPORT_EXCHANGE, symbol: symbol.toUpperCase(), timeframe: tf };
-    if (this.storage) await this.storage.candles.upsert(key, candles);
-    else this.memoryImports.set(streamId(key), candles);
+    const key = seriesKeyOf(IMPORT_EXCHANGE, symbol, tf);
+    await this.sources.storeImport(key, candles);
     return { key, candles: candles.length, first: candles[0]!.time, last: candles.at(-1)!.time };
   }
 
@@ -280,25 +248,20 @@ export class Engine implements EngineApi {
     onUpdate: (update: StreamUpdate) => void,
     options: ReplayStartOptions = {},
   ): Promise<ReplayState> {
-    const source: StreamKey = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
-    const candles =
-      this.memoryImports.get(streamId(source)) ?? (this.storage ? await this.storage.candles.range(source) : []);
+    const source = seriesKeyOf(exchange, symbol, timeframe);
+    const candles = await this.sources.stored(source);
     if (candles.length === 0)
       throw new Error(
         `nothing to replay: no stored candles for ${source.exchange} ${source.symbol} ${source.timeframe}`,
       );
-    const key: StreamKey = { exchange: 'replay', symbol: source.symbol, timeframe: source.timeframe };
-    this.streams.get(streamId(key))?.stop();
+    const key: SeriesKey = { exchange: REPLAY_EXCHANGE, symbol: source.symbol, timeframe: source.timeframe };
+    this.streams.get(seriesId(key))?.stop();
     const stream = new Stream(key, 'replay', this.models);
     stream.setSignalCost(this.signalCost);
     stream.replayState('paused');
-    this.streams.set(streamId(key), stream);
+    this.streams.set(seriesId(key), stream);
     const id = this.nextId++;
-    stream.listeners.set(id, onUpdate);
+    stream.addListener(id, onUpdate);
     const session = new ReplaySession(id, stream, candles, speed, () => this.models);
     this.replays.set(id, session);
     session.start(options.from === undefined ? 0 : session.indexOf(options.from));
@@ -317,7 +280,7 @@ export class Engine implements EngineApi {
     if (!session) return;
     session.stop();
     this.replays.delete(id);
-    this.streams.delete(streamId(session.stream.key));
+    this.streams.delete(seriesId(session.stream.key));
   }
 
   async backtest(
@@ -327,14 +290,9 @@ export class Engine implements EngineApi {
     request: BacktestRequest,
     onProgress?: (stage: string, fraction: number) => void,
   ): Promise<BacktestRun> {
-    const key: StreamKey = {
-      exchange: exchange.toLowerCase(),
-      symbol: symbol.toUpperCase(),
-      timeframe: parseTimeframe(timeframe),
-    };
+    const key = seriesKeyOf(exchange, symbol, timeframe);
     await this.modelsReady;
-    const candles =
-      this.memoryImports.get(streamId(key)) ?? (this.storage ? await this.storage.candles.range(key) : []);
+    const candles = await this.sources.stored(key);
     return backtestSeries(key, candles, this.models, request, this.storage?.backtests ?? null, onProgress);
   }
 
@@ -353,42 +311,27 @@ export class Engine implements EngineApi {
   }
 
   private findStream(symbol: string, timeframe: Timeframe, exchange?: string): Stream | undefined {
-    const sym = symbol.toUpperCase();
-    if (exchange !== undefined)
-      return this.streams.get(streamId({ exchange: exchange.toLowerCase(), symbol: sym, timeframe }));
-    for (const s of this.streams.values()) if (s.key.symbol === sym && s.key.timeframe === timeframe) return s;
+    if (exchange !== undefined) return this.streams.get(seriesId(seriesKeyOf(exchange, symbol, timeframe)));
+    // No exchange: the first stream of this symbol and timeframe on any exchange.
+    const want = seriesKeyOf('', symbol, timeframe);
+    for (const s of this.streams.values()) if (sameSeries(s.key, { ...want, exchange: s.key.exchange })) return s;
     return undefined;
   }
 
   private async cachedInsight(symbol: string, timeframe: Timeframe, exchange?: string): Promise<Insight | null> {
     if (!this.storage || !exchange) return null;
-    const key = { exchange: exchange.toLowerCase(), symbol: symbol.toUpperCase(), timeframe };
+    const key = seriesKeyOf(exchange, symbol, timeframe);
     const last = await this.storage.candles.lastTime(key).catch(() => null);
     if (last === null) return null;
     const hit = await this.storage.insights.get({ ...key, time: last }).catch(() => undefined);
     return hit ? { ...hit, cached: true } : null;
   }
 
-  private async openStream(key: StreamKey, options: SubscribeOptions): Promise<Stream> {
+  private async openStream(key: SeriesKey, options: SubscribeOptions): Promise<Stream> {
     const stream = new Stream(key, 'simulated', this.models, this.hooks);
     stream.setSignalCost(this.signalCost);
-    this.streams.set(streamId(key), stream);
-    if (isExchangeId(key.exchange)) {
-      const endpoints = loopbackEndpoints(options);
-      await startLiveStream(stream, key.exchange, {
-        storage: this.storage,
-        ...(endpoints ? { endpoints } : {}),
-        onUnreachable: () => {
-          if (stream.source === 'simulated') return; // the user already chose it
-          this.startSimulated(stream);
-          stream.detail = `${ADAPTERS[key.exchange as keyof typeof ADAPTERS].name} unreachable and nothing cached: simulated market`;
-        },
-      });
-    } else if (key.exchange === IMPORT_EXCHANGE) {
-      await this.startStored(stream);
-    } else {
-      this.startSimulated(stream);
-    }
+    this.streams.set(seriesId(key), stream);
+    await this.sources.start(stream, options);
     return stream;
   }
 
@@ -400,37 +343,7 @@ export class Engine implements EngineApi {
     const stream = this.findStream(symbol, timeframe, exchange);
     if (!stream) throw new Error(`no stream ${exchange} ${symbol} ${timeframe}`);
     if (stream.source === 'simulated') return;
-    this.startSimulated(stream);
-    stream.detail = 'simulated market chosen instead of waiting for the exchange';
-  }
-
-  private startSimulated(stream: Stream): void {
-    stream.reset(this.models);
-    stream.attach(
-      new SimulatedFeed(
-        { symbol: stream.key.symbol, timeframe: stream.key.timeframe },
-        { onCandle: (u) => stream.apply(u) },
-      ),
-      'simulated',
-    );
-    // After attach: stopping the previous (live) feed reports its own final state.
-    stream.simulating();
-  }
-
-  /** A stored series (an import) served as it is: its candles, source "cache", nothing live. */
-  private async startStored(stream: Stream): Promise<void> {
-    const key = stream.key;
-    const candles =
-      this.memoryImports.get(streamId(key)) ??
-      (this.storage ? await this.storage.candles.latest(key, CACHED_HISTORY) : []);
-    if (candles.length === 0) {
-      this.startSimulated(stream);
-      stream.detail = `no stored candles for ${key.exchange} ${key.symbol} ${key.timeframe}: simulated market`;
-      return;
-    }
-    stream.source = 'cache';
-    stream.servingStored();
-    for (const candle of candles) stream.apply({ candle, closed: true });
+    this.sources.simulate(stream, 'simulated market chosen instead of waiting for the exchange');
   }
 
   /** Persists closed live candles, caches insights, and records predictions and their scores (write-behind). */
@@ -442,7 +355,7 @@ export class Engine implements EngineApi {
     this.writer = writer;
     // Only an exchange's own candles are stored under its name: a simulated market standing in for an
     // unreachable exchange must never come back later as that exchange's cache.
-    const persistable = (key: StreamKey, source: StreamSource) => isExchangeId(key.exchange) && source !== 'simulated';
+    const persistable = (key: SeriesKey, source: StreamSource) => isExchangeId(key.exchange) && source !== 'simulated';
     return {
       onClosed: (key, candle, source) => {
         if (persistable(key, source)) writer.candle(key, candle);
@@ -451,17 +364,7 @@ export class Engine implements EngineApi {
         if (!persistable(key, source)) return;
         writer.insight(key, insight);
         if (!closed) return;
-        writer.prediction(
-          Object.entries(insight.price_predictions).map(([h, p]) => ({
-            ...key,
-            time: insight.time,
-            horizon: Number(h),
-            predictedReturn: p.return,
-            lower: Math.log(p.lower / insight.current_price),
-            upper: Math.log(p.upper / insight.current_price),
-            confidence: p.confidence,
-          })),
-        );
+        writer.prediction(predictionRows(key, insight));
       },
       onScored: (key, scored: ScoredPrediction[], source) => {
         if (!persistable(key, source)) return;
@@ -474,11 +377,4 @@ export class Engine implements EngineApi {
   async flush(): Promise<void> {
     await this.writer?.flush();
   }
-}
-
-function loopbackEndpoints(options: SubscribeOptions): { restUrl?: string; wsUrl?: string } | null {
-  const out: { restUrl?: string; wsUrl?: string } = {};
-  if (options.restUrl && isLoopbackUrl(options.restUrl)) out.restUrl = options.restUrl;
-  if (options.wsUrl && isLoopbackUrl(options.wsUrl)) out.wsUrl = options.wsUrl;
-  return out.restUrl || out.wsUrl ? out : null;
 }

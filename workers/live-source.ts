@@ -30,7 +30,7 @@ export async function startLiveStream(stream: Stream, exchange: ExchangeId, opti
     try {
       cached = await options.storage.candles.latest(key, CACHED_HISTORY);
     } catch (err) {
-      stream.detail = `cache unavailable: ${oneLine(err)}`;
+      stream.explain(`cache unavailable: ${oneLine(err)}`);
     }
   }
   for (const candle of cached) stream.apply({ candle, closed: true });
@@ -50,21 +50,16 @@ export async function startLiveStream(stream: Stream, exchange: ExchangeId, opti
       onCandle: (update) => {
         if (!live) {
           live = true;
-          stream.source = 'live';
+          stream.wentLive();
         }
         stream.apply(update);
       },
-      onStatus: (status) => {
-        stream.exchangeState(status.state);
-        stream.reconnects = status.reconnects;
-        stream.malformed = status.malformed;
-        stream.detail = status.lastError;
-      },
+      onStatus: (status) => stream.exchangeStatus(status),
     },
   );
   stream.attach(feed, cached.length > 0 ? 'cache' : 'live');
   if (cached.length > 0) {
-    stream.detail = `showing ${cached.length} cached candles while connecting`;
+    stream.explain(`showing ${cached.length} cached candles while connecting`);
     return;
   }
   setTimeout(() => {

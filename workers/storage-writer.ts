@@ -1,12 +1,11 @@
 import type { Candle } from '../src/core/candles/candle';
 import type { Insight } from '../src/core/insights/types';
 import type { PredictionId, PredictionInput } from '../src/store/prediction-store';
-import type { StreamKey } from './engine-api';
+import { seriesId, type SeriesKey } from '../src/core/candles/series-key';
 import type { EngineStorage } from './storage';
-import { streamId } from './stream';
 
 interface Pending {
-  key: StreamKey;
+  key: SeriesKey;
   candles: Candle[];
   /** The newest insight, and whether it was computed at a close (a close makes older entries stale). */
   insight: Insight | null;
@@ -31,7 +30,7 @@ export class StorageWriter {
     private readonly intervalMs = 1000,
   ) {}
 
-  candle(key: StreamKey, candle: Candle): void {
+  candle(key: SeriesKey, candle: Candle): void {
     const p = this.pending(key);
     p.candles.push(candle);
     if (p.insight && p.insight.time === candle.time) p.insight = null;
@@ -39,7 +38,7 @@ export class StorageWriter {
     this.schedule();
   }
 
-  insight(key: StreamKey, insight: Insight): void {
+  insight(key: SeriesKey, insight: Insight): void {
     this.pending(key).insight = insight;
     this.schedule();
   }
@@ -62,8 +61,8 @@ export class StorageWriter {
     return this.flushing;
   }
 
-  private pending(key: StreamKey): Pending {
-    const id = streamId(key);
+  private pending(key: SeriesKey): Pending {
+    const id = seriesId(key);
     let p = this.series.get(id);
     if (!p) {
       p = { key, candles: [], insight: null, staleTimes: [] };

@@ -6,9 +6,10 @@ import type { Insight } from '../src/core/insights/types';
 import { oneLine } from '../src/core/util/errors';
 import { PATTERN_NAMES } from '../src/core/patterns/names';
 import { detectPatterns } from '../src/core/patterns/rules';
-import type { FeedState } from '../src/feeds/live-feed';
+import type { FeedStatus } from '../src/feeds/live-feed';
 import type { ReplayState } from '../src/feeds/replay';
-import type { FeedInfo, HistoryPatterns, StreamKey, StreamSource, StreamStatus, StreamUpdate } from './engine-api';
+import type { SeriesKey } from '../src/core/candles/series-key';
+import type { FeedInfo, HistoryPatterns, StreamSource, StreamStatus, StreamUpdate } from './engine-api';
 
 /** How many history candles with patterns a new subscriber gets marked (the chart keeps as many markers). */
 export const HISTORY_PATTERN_LIMIT = 300;
@@ -24,11 +25,11 @@ type Listener = (update: StreamUpdate) => void;
 /** What the engine does with a stream's results; `source` says where its candles come from (nothing simulated is stored). */
 export interface StreamHooks {
   /** A candle closed (persist it). */
-  onClosed?(key: StreamKey, candle: Candle, source: StreamSource): void;
+  onClosed?(key: SeriesKey, candle: Candle, source: StreamSource): void;
   /** An insight was computed (cache it). */
-  onInsight?(key: StreamKey, insight: Insight, closed: boolean, source: StreamSource): void;
+  onInsight?(key: SeriesKey, insight: Insight, closed: boolean, source: StreamSource): void;
   /** Predictions made earlier were scored at this close (persist them). */
-  onScored?(key: StreamKey, scored: ScoredPrediction[], source: StreamSource): void;
+  onScored?(key: SeriesKey, scored: ScoredPrediction[], source: StreamSource): void;
 }
 
 /**
@@ -39,15 +40,15 @@ export interface StreamHooks {
  */
 export class Stream {
   readonly candles: CandleRingBuffer;
-  readonly listeners = new Map<number, Listener>();
   readonly track = new TrackRecorder();
-  source: StreamSource;
+  private readonly listeners = new Map<number, Listener>();
+  private currentSource: StreamSource;
   private current: StreamStatus = { kind: 'starting' };
-  detail: string | null = null;
-  lastMessageAt: number | null = null;
-  reconnects = 0;
-  malformed = 0;
-  latestInsight: Insight | null = null;
+  private detailLine: string | null = null;
+  private lastMessage: number | null = null;
+  private reconnectCount = 0;
+  private malformedCount = 0;
+  private latest: Insight | null = null;
   private pipeline: InsightPipeline;
   private feed: CandleSource | null = null;
   private lastClosedTime = Number.NEGATIVE_INFINITY;
@@ -61,13 +62,13 @@ export class Stream {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    readonly key: StreamKey,
+    readonly key: SeriesKey,
     source: StreamSource,
     models: PipelineModels,
     private readonly hooks: StreamHooks = {},
     capacity = 5000,
   ) {
-    this.source = source;
+    this.currentSource = source;
     this.candles = new CandleRingBuffer(capacity);
     this.pipeline = new InsightPipeline(key, models);
   }
@@ -93,9 +94,39 @@ export class Stream {
     });
   }
 
+  /** Where the candles come from now (a cached stream turns "live" at its first live candle). */
+  get source(): StreamSource {
+    return this.currentSource;
+  }
+
+  /** One line on why the stream is in its state, or null. */
+  get detail(): string | null {
+    return this.detailLine;
+  }
+
+  /** The Insight after the newest applied update (null before the first one). */
+  get latestInsight(): Insight | null {
+    return this.latest;
+  }
+
+  /** Adds a subscriber under `id`; it gets every push from now on. */
+  addListener(id: number, listener: Listener): void {
+    this.listeners.set(id, listener);
+  }
+
+  /** Removes a subscriber; true when it was one of this stream's. */
+  removeListener(id: number): boolean {
+    return this.listeners.delete(id);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Stops the current source (it may report its final state) and starts `feed`, whose candles are `source`. */
   attach(feed: CandleSource, source: StreamSource): void {
     this.feed?.stop();
-    this.source = source;
+    this.currentSource = source;
     this.feed = feed;
     feed.start();
   }
@@ -107,7 +138,7 @@ export class Stream {
     this.pipeline = new InsightPipeline(this.key, models);
     this.pipeline.cost = cost;
     this.lastClosedTime = Number.NEGATIVE_INFINITY;
-    this.latestInsight = null;
+    this.latest = null;
     this.queue = [];
     this.unpushed = [];
     this.closedCount = 0;
@@ -116,7 +147,7 @@ export class Stream {
 
   /** Queues one update from the source; it is applied, and pushed to subscribers, in arrival order. */
   apply(update: CandleUpdate): void {
-    this.lastMessageAt = Date.now();
+    this.lastMessage = Date.now();
     this.queue.push(update);
     if (!this.draining) void this.drain();
   }
@@ -165,11 +196,11 @@ export class Stream {
     try {
       insight = await this.pipeline.insight();
     } catch (err) {
-      this.detail = `insight failed: ${oneLine(err)}`;
+      this.detailLine = `insight failed: ${oneLine(err)}`;
       return null;
     }
     if (!insight) return null;
-    this.latestInsight = insight;
+    this.latest = insight;
     this.hooks.onInsight?.(this.key, insight, closed, this.source);
     return insight;
   }
@@ -191,7 +222,7 @@ export class Stream {
       closedCount: this.closedCount,
       epoch: this.epoch,
       source: this.source,
-      insight: this.latestInsight,
+      insight: this.latest,
     };
     for (const listener of this.listeners.values()) listener(message);
   }
@@ -216,13 +247,13 @@ export class Stream {
   info(): FeedInfo {
     return {
       ...this.key,
-      source: this.source,
+      source: this.currentSource,
       status: this.current,
       candles: this.candles.length,
-      lastMessageAt: this.lastMessageAt,
-      reconnects: this.reconnects,
-      malformed: this.malformed,
-      detail: this.detail,
+      lastMessageAt: this.lastMessage,
+      reconnects: this.reconnectCount,
+      malformed: this.malformedCount,
+      detail: this.detailLine,
     };
   }
 
@@ -234,9 +265,23 @@ export class Stream {
     return this.current.kind === 'stopped';
   }
 
-  /** Connected to an exchange; `feed` is the connection's state. */
-  exchangeState(feed: FeedState): void {
-    if (!this.stopped) this.current = { kind: 'exchange', feed };
+  /** Says why the stream is in its state (null clears it). */
+  explain(detail: string | null): void {
+    this.detailLine = detail;
+  }
+
+  /** The exchange connection reported its status: its state, counters and last error become the stream's. */
+  exchangeStatus(status: Pick<FeedStatus, 'state' | 'reconnects' | 'malformed' | 'lastError'>): void {
+    if (this.stopped) return;
+    this.current = { kind: 'exchange', feed: status.state };
+    this.reconnectCount = status.reconnects;
+    this.malformedCount = status.malformed;
+    this.detailLine = status.lastError;
+  }
+
+  /** The first live candle arrived: a stream started from its cache is live from now on. */
+  wentLive(): void {
+    if (!this.stopped) this.currentSource = 'live';
   }
 
   /** Now fed by the simulated market. */
@@ -244,9 +289,11 @@ export class Stream {
     if (!this.stopped) this.current = { kind: 'simulated' };
   }
 
-  /** A stored series (an import) served as it is, nothing live. */
+  /** A stored series (an import) served as it is, nothing live: source "cache". */
   servingStored(): void {
-    if (!this.stopped) this.current = { kind: 'stored' };
+    if (this.stopped) return;
+    this.currentSource = 'cache';
+    this.current = { kind: 'stored' };
   }
 
   replayState(state: ReplayState): void {
@@ -258,8 +305,4 @@ export class Stream {
     this.feed = null;
     this.current = { kind: 'stopped' };
   }
-}
-
-export function streamId(key: StreamKey): string {
-  return `${key.exchange}|${key.symbol}|${key.timeframe}`;
 }

@@ -6,8 +6,6 @@ import { ignore, isQuotaExceeded, QuotaGuard, type EvictionReport, type StoreSta
 import type { CandleKey, StoredCandleRecord } from './schema';
 import { checkSeriesKey, describeSeries, type SeriesKey } from '../core/candles/series-key';
 
-/** @deprecated the same type as SeriesKey (src/core/candles/series-key.ts); kept so code written against it still compiles. */
-export type StoredSeriesKey = SeriesKey;
 export type { EvictionReport, StoreStatus } from './quota-guard';
 
 export interface RejectedCandle {

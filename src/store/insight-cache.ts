@@ -1,12 +1,7 @@
 import { withDb, type DbSource } from './connection';
 import { ignore } from './quota-guard';
-import { checkSeriesKey, type SeriesKey } from '../core/candles/series-key';
+import { checkSeriesKey, type SeriesKey, type SeriesTime } from '../core/candles/series-key';
 import { seriesTuple, type CandleKey, type InsightCacheRecord } from './schema';
-
-export interface InsightCacheKey extends SeriesKey {
-  /** Open time of the candle the insight was computed on. */
-  time: number;
-}
 
 export const INSIGHT_TTL_MS = 30_000;
 
@@ -22,7 +17,7 @@ export class InsightCache<T = unknown> {
   ) {}
 
   /** The cached value, or undefined when absent or older than the TTL. */
-  async get(key: InsightCacheKey): Promise<T | undefined> {
+  async get(key: SeriesTime): Promise<T | undefined> {
     const id = cacheKey(key);
     return withDb(this.source, async (db) => {
       const record = (await db.get('insights', id)) as InsightCacheRecord<T> | undefined;
@@ -32,7 +27,7 @@ export class InsightCache<T = unknown> {
   }
 
   /** Stores `value` for the key, replacing any older entry, and drops expired entries of the same series. */
-  async put(key: InsightCacheKey, value: T): Promise<void> {
+  async put(key: SeriesTime, value: T): Promise<void> {
     const id = cacheKey(key);
     const record: InsightCacheRecord<T> = { ...key, storedAt: this.now(), value };
     return withDb(this.source, async (db) => {
@@ -48,7 +43,7 @@ export class InsightCache<T = unknown> {
   }
 
   /** Drops the entry of one candle (its candle closed, so the insight computed on the open candle is stale). */
-  async invalidate(key: InsightCacheKey): Promise<void> {
+  async invalidate(key: SeriesTime): Promise<void> {
     const id = cacheKey(key);
     return withDb(this.source, (db) => db.delete('insights', id));
   }
@@ -93,7 +88,7 @@ export class InsightCache<T = unknown> {
   }
 }
 
-function cacheKey(key: InsightCacheKey): CandleKey {
+function cacheKey(key: SeriesTime): CandleKey {
   checkSeriesKey(key);
   if (!Number.isFinite(key.time)) throw new Error(`insight cache key: time ${String(key.time)} is not finite`);
   return [key.exchange, key.symbol, key.timeframe, key.time];

@@ -3,11 +3,16 @@ import type { CandleStore } from './candle-store';
 import { withDb, type DbSource } from './connection';
 import { ignore, type QuotaGuard } from './quota-guard';
 import type { PredictionDbRecord, PredictionKey } from './schema';
-import { checkSeriesKey, describeSeries, sameSeries, type SeriesKey } from '../core/candles/series-key';
+import {
+  checkSeriesKey,
+  describeSeries,
+  sameSeries,
+  type SeriesKey,
+  type SeriesTime,
+} from '../core/candles/series-key';
 
-export interface PredictionId extends SeriesKey {
-  /** Open time of the (closed) candle the prediction was made on. */
-  time: number;
+/** A prediction: made at the close of the candle at `time` (SeriesTime) for `horizon` candles ahead. */
+export interface PredictionId extends SeriesTime {
   /** Horizon in candles of the series' timeframe (SPEC §2: 1, 5, 15, 60). */
   horizon: number;
 }

@@ -1,4 +1,5 @@
 import { alertsToFire, type AlertCondition, type AlertInsight, type StreamAlert } from '../core/alerts/conditions';
+import { oneLine } from '../core/util/errors';
 import { AlertStore } from '../store/alert-store';
 import { CandlecastConnection } from '../store/connection';
 import type { AlertLogRecord } from '../store/schema';
@@ -121,8 +122,4 @@ export class AlertsController {
   private emit(): void {
     this.onView({ alerts: this.alerts, log: this.log, permission: permissionNow(), problem: this.problem });
   }
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 }

@@ -1,10 +1,8 @@
-import { isTimeframe, type Timeframe } from '../core/candles/timeframe';
+import { isTimeframe } from '../core/candles/timeframe';
+import type { SeriesKey } from '../core/candles/series-key';
 
-export interface StreamSelection {
-  exchange: string;
-  symbol: string;
-  timeframe: Timeframe;
-}
+/** The stream the page shows: the one SeriesKey (src/core/candles/series-key.ts). */
+export type StreamSelection = SeriesKey;
 
 export const DEFAULT_SELECTION: StreamSelection = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
 

@@ -1,28 +1,25 @@
 import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import type { EngineApi } from '../../workers/engine-api';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 
 interface PageHooks {
   candlecast: { engine: EngineApi };
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('alerts during a replay', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
   });
 
   it('a BUY-signal alert fires during a replay: a system notification through the service worker and a log entry that survives a reload', async () => {

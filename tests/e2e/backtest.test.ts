@@ -2,15 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import type { BacktestReport } from '../../src/core/backtest';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import type { BacktestRun, EngineApi } from '../../workers/engine-api';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 
 interface PageHooks {
   candlecast: { engine: EngineApi; proxy<T>(x: T): T };
@@ -19,19 +18,17 @@ interface PageHooks {
 const FILE = 'binance_ETHUSDT_1h_2023-01_2024-01.csv';
 
 describe.skipIf(!hasChromium || !hasCandleData)('backtest: the CLI and the app agree on an imported real file', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
   const dir = mkdtempSync(join(tmpdir(), 'candlecast-e2e-backtest-'));
   const csv = formatCandlesCsv(loadCandles(FILE, 3000));
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
-import { startPreview } from '../helpers/preview-server';
+import { hasChromium, watchErrors } from '../helpers/browser';
+import { openAppInBrowser } from '../helpers/app-browser';
 import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
 
 interface PageApi {
@@ -59,19 +58,17 @@ function rowsUnder(page: Page, exchange: string): Promise<Record<string, number>
 }
 
 describe.skipIf(!hasChromium)('data honesty: simulated candles are never an exchange’s', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
     context = await browser.newContext();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
   });
 
   it('an unreachable exchange: simulated now on request, labelled, and nothing stored under the exchange', async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
-import { startPreview } from '../helpers/preview-server';
+import { hasChromium, watchErrors } from '../helpers/browser';
+import { openAppInBrowser } from '../helpers/app-browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
 import { ExchangeSimulator } from '../sim/server';
 import type { Candle } from '../../src/core/candles/candle';
@@ -62,7 +61,7 @@ function storedCandles(page: Page): Promise<Candle[]> {
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against the local Binance simulator', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let sim: ExchangeSimulator;
   let source: Candle[];
@@ -71,7 +70,7 @@ describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against
   let context: BrowserContext;
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
     source = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv', 3000);
     sim = new ExchangeSimulator({
       exchange: 'binance',
@@ -84,15 +83,13 @@ describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against
     });
     const { restUrl, wsUrl } = await sim.listen();
     appUrl = `${url}/?exchange=binance&symbol=BTCUSDT&tf=1m&rest=${encodeURIComponent(restUrl)}&ws=${encodeURIComponent(wsUrl)}`;
-    browser = await launchChromium();
     context = await browser.newContext();
   });
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
+    await closeApp?.();
     await sim?.close();
-    await server?.close();
   });
 
   it('streams live candles with faults, two pages store each candle exactly once', async () => {

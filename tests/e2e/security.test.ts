@@ -13,9 +13,9 @@ import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { EngineStatus } from '../../workers/engine-api';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 import { ExchangeSimulator } from '../sim/server';
 
 interface Hooks {
@@ -69,17 +69,15 @@ async function engineWorker(page: Page): Promise<Worker> {
 }
 
 describe.skipIf(!hasChromium)('security in Chromium', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
   });
 
   it('the worker script carries the CSP header; its fetch and websocket to a host outside the policy are refused', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import type { Candle } from '../../src/core/candles/candle';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
-import { startPreview } from '../helpers/preview-server';
+import { hasChromium, watchErrors } from '../helpers/browser';
+import { openAppInBrowser } from '../helpers/app-browser';
 import type { FeatureSeries } from '../../workers/engine-api';
 import { formatPercent, formatPrice } from '../../src/ui/format';
 
@@ -54,17 +53,15 @@ function engineCandles(page: Page): Promise<Candle[]> {
 }
 
 describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
   });
 
   it('the legend shows the OHLCV and change of the candle under the mouse, the newest one without it', async () => {

@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 
 describe.skipIf(!hasChromium || !hasCandleData)(
   'import: symbol from the file name, timeframe from the timestamps',
   () => {
-    let server: PreviewServer;
+    let closeApp: () => Promise<void>;
     let url: string;
     let browser: Browser;
 
     beforeAll(async () => {
-      ({ server, url } = await startPreview());
-      browser = await launchChromium();
+      ({ url, browser, close: closeApp } = await openAppInBrowser());
     });
     afterAll(async () => {
-      await browser?.close();
-      await server?.close();
+      await closeApp?.();
     });
 
     it('reads {exchange}_{SYMBOL}_{interval} names, detects the timeframe and refuses a wrong one', async () => {

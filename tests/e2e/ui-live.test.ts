@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 import { ExchangeSimulator } from '../sim/server';
 import type { Insight } from '../../src/core/insights/types';
 import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
@@ -24,7 +23,7 @@ interface Hooks {
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange simulator', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
   let sim: ExchangeSimulator;
@@ -41,12 +40,10 @@ describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange s
       steps: 4,
     });
     endpoints = await sim.listen();
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
     await sim?.close();
   });
 

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import type { Insight } from '../../src/core/insights/types';
 import type { EngineStatus, StreamKey, TrackRecord } from '../../workers/engine-api';
@@ -159,18 +158,16 @@ async function waitForModels(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
   });
 
   it('desktop 1280x800: the panels show the engine’s numbers within 10 s, and a screenshot is taken', async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { startPreview } from '../helpers/preview-server';
+import { openAppInBrowser } from '../helpers/app-browser';
 import type { Candle } from '../../src/core/candles/candle';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import { CHART_CAPACITY } from '../../src/ui/chart-model';
@@ -35,17 +34,15 @@ const chartCount = (page: Page) =>
     .then((n) => Number(n));
 
 describe.skipIf(!hasChromium || !hasCandleData)('replay in the browser', () => {
-  let server: PreviewServer;
+  let closeApp: () => Promise<void>;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
+    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await closeApp?.();
   });
 
   it('a 20,000-candle import replayed at Max never stalls a 50 ms main-thread timer', async () => {

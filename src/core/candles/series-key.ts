@@ -1,4 +1,4 @@
-import { isTimeframe, type Timeframe } from './timeframe';
+import { isTimeframe, parseTimeframe, type Timeframe } from './timeframe';
 
 /**
  * The key of one candle series: (exchange, symbol, timeframe). The store addresses rows by it, the worker names
@@ -17,6 +17,18 @@ export function normalizeSeriesKey(key: SeriesKey): SeriesKey {
     symbol: key.symbol.trim().toUpperCase(),
     timeframe: key.timeframe,
   };
+}
+
+/** One candle of a series: the series key and the candle's open time (insight cache entries, prediction ids). */
+export interface SeriesTime extends SeriesKey {
+  time: number;
+}
+
+/**
+ * The normalised key of loose parts (an API call's arguments): throws one clear line for an unknown timeframe.
+ */
+export function seriesKeyOf(exchange: string, symbol: string, timeframe: string): SeriesKey {
+  return normalizeSeriesKey({ exchange, symbol, timeframe: parseTimeframe(timeframe) });
 }
 
 /** A stable string id of a normalised key, `exchange:SYMBOL:timeframe` (map keys, cache keys, URLs). */

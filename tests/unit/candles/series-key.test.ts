@@ -5,6 +5,7 @@ import {
   normalizeSeriesKey,
   sameSeries,
   seriesId,
+  seriesKeyOf,
   type SeriesKey,
 } from '../../../src/core/candles/series-key';
 
@@ -31,5 +32,15 @@ describe('SeriesKey', () => {
       'series key: unknown timeframe "7m"',
     );
     expect(() => checkSeriesKey(raw)).not.toThrow();
+  });
+
+  it('builds the normalised key from loose parts, refusing an unknown timeframe', () => {
+    expect(seriesKeyOf(' Binance', 'btcusdt', '5m')).toEqual({
+      exchange: 'binance',
+      symbol: 'BTCUSDT',
+      timeframe: '5m',
+    });
+    expect(seriesId(seriesKeyOf('BYBIT', 'ethusdt', '1h'))).toBe('bybit:ETHUSDT:1h');
+    expect(() => seriesKeyOf('binance', 'BTCUSDT', '7m')).toThrow('unknown timeframe "7m"');
   });
 });

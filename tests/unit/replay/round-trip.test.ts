@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { SeriesKey } from '../../../src/core/candles/series-key';
 import type { Candle } from '../../../src/core/candles/candle';
 import { formatCandlesCsv, parseCandlesCsv } from '../../../src/feeds/csv';
 import { ReplayFeed } from '../../../src/feeds/replay';
-import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-store';
+import { CandleStore } from '../../../src/store/candle-store';
 import { openCandlecastDb } from '../../../src/store/db';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 import { freshIdbFactory } from '../../helpers/fake-idb';
@@ -23,7 +24,7 @@ function replayAll(candles: readonly Candle[]): Promise<Candle[]> {
 describe.skipIf(!hasCandleData)('real candles: store -> replay', () => {
   it('a year of BTCUSDT 1h comes back exactly from IndexedDB and through the replay', async () => {
     const original = loadCandles('binance_BTCUSDT_1h_2023-01_2024-01.csv');
-    const key: StoredSeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1h' };
+    const key: SeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1h' };
     const store = new CandleStore(await openCandlecastDb('real', freshIdbFactory()));
     const result = await store.upsert(key, original);
     expect(result).toEqual({ stored: original.length, rejected: [], error: null });
@@ -38,7 +39,7 @@ describe.skipIf(!hasCandleData)('real candles: store -> replay', () => {
     const original = loadCandles('binance_ETHUSDT_15m_2023-04_2024-04.csv', 5000);
     // What the file picker / drop zone does: parse the text, upsert under exchange "import", replay from the store.
     const parsed = parseCandlesCsv(formatCandlesCsv(original), { source: 'dropped.csv', timeframe: '15m' });
-    const key: StoredSeriesKey = { exchange: 'import', symbol: 'ETHUSDT', timeframe: '15m' };
+    const key: SeriesKey = { exchange: 'import', symbol: 'ETHUSDT', timeframe: '15m' };
     const store = new CandleStore(await openCandlecastDb('import', freshIdbFactory()));
     expect((await store.upsert(key, parsed)).stored).toBe(5000);
     const from = original[1000]!.time;

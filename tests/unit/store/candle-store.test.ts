@@ -1,14 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-store';
+import type { SeriesKey } from '../../../src/core/candles/series-key';
+import { CandleStore } from '../../../src/store/candle-store';
 import { openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
 import { syntheticCandles } from './candles';
 import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;
-const BTC: StoredSeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
-const ETH: StoredSeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
-const BTC_5M: StoredSeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '5m' };
+const BTC: SeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
+const ETH: SeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
+const BTC_5M: SeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '5m' };
 
 describe('CandleStore', () => {
   let db: CandlecastDb;

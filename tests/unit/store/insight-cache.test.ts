@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
-import { InsightCache, INSIGHT_TTL_MS, type InsightCacheKey } from '../../../src/store/insight-cache';
+import { InsightCache, INSIGHT_TTL_MS } from '../../../src/store/insight-cache';
+import type { SeriesTime } from '../../../src/core/candles/series-key';
 import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
-const KEY: InsightCacheKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m', time: T0 };
+const KEY: SeriesTime = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m', time: T0 };
 const insight = (price: number) => ({ symbol: 'BTCUSDT', current_price: price, patterns: { count: 0 } });
 
 describe('InsightCache', () => {

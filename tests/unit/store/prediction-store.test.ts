@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CandleStore, type StoredSeriesKey } from '../../../src/store/candle-store';
+import type { SeriesKey } from '../../../src/core/candles/series-key';
+import { CandleStore } from '../../../src/store/candle-store';
 import { openCandlecastDb } from '../../../src/store/db';
 import { predictionDue, PredictionStore, type PredictionInput } from '../../../src/store/prediction-store';
 import { syntheticCandles } from './candles';
@@ -7,15 +8,10 @@ import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;
-const BTC: StoredSeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
-const ETH: StoredSeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
+const BTC: SeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
+const ETH: SeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
 
-function prediction(
-  series: StoredSeriesKey,
-  minute: number,
-  horizon: number,
-  predictedReturn = 0.001,
-): PredictionInput {
+function prediction(series: SeriesKey, minute: number, horizon: number, predictedReturn = 0.001): PredictionInput {
   return {
     ...series,
     time: T0 + minute * MIN,

@@ -1,7 +1,8 @@
 import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
+import type { SeriesKey } from '../../../src/core/candles/series-key';
 import { unwrap } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CandleStore, type EvictionReport, type StoredSeriesKey } from '../../../src/store/candle-store';
+import { CandleStore, type EvictionReport } from '../../../src/store/candle-store';
 import { openCandlecastDb, type CandlecastDb } from '../../../src/store/db';
 import { isQuotaExceeded } from '../../../src/store/quota-guard';
 import { syntheticCandles } from './candles';
@@ -9,9 +10,9 @@ import { freshIdbFactory } from '../../helpers/fake-idb';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN = 60_000;
-const A: StoredSeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
-const B: StoredSeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
-const C: StoredSeriesKey = { exchange: 'binance', symbol: 'SOLUSDT', timeframe: '1m' };
+const A: SeriesKey = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
+const B: SeriesKey = { exchange: 'binance', symbol: 'ETHUSDT', timeframe: '1m' };
+const C: SeriesKey = { exchange: 'binance', symbol: 'SOLUSDT', timeframe: '1m' };
 
 /** fake-indexeddb internals the quota double reads: the backing record set of an object store. */
 interface RawStore {
@@ -106,7 +107,7 @@ describe('QuotaExceededError', () => {
   it('concurrent writes that hit the quota share one eviction instead of each evicting', async () => {
     const shared = new CandleStore(db, { onEviction: (r) => reports.push(r), evictionBatch: 60 });
     throwOnPutAbove(100);
-    const d: StoredSeriesKey = { ...C, symbol: 'XRPUSDT' };
+    const d: SeriesKey = { ...C, symbol: 'XRPUSDT' };
     const [c, x] = await Promise.all([
       shared.upsert(C, syntheticCandles(10, T0 + 200 * MIN)),
       shared.upsert(d, syntheticCandles(10, T0 + 200 * MIN)),
