@@ -190,7 +190,7 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     const chart = page.locator('.chart');
     expect(Number(await chart.getAttribute('data-candle-count'))).toBeGreaterThanOrEqual(500);
     // Patterns of the history (candles that closed before the page opened) are marked at once.
-    expect(Number(await chart.getAttribute('data-marker-count'))).toBeGreaterThan(50);
+    expect(Number(await chart.getAttribute('data-marker-total'))).toBeGreaterThan(50);
     const fanPoints = Number(await chart.getAttribute('data-fan-points'));
     expect(fanPoints).toBe(
       Object.keys(insight.price_predictions).length === 0 ? 0 : Object.keys(insight.price_predictions).length + 1,
