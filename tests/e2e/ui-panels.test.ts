@@ -153,9 +153,10 @@ async function waitForModels(page: Page): Promise<void> {
     undefined,
     { timeout: 10_000 },
   );
-  // The ML panel shows the status it last polled: wait for it to catch up.
-  await page.waitForSelector('[data-model="pattern_cnn"][data-loaded="true"]', { timeout: 15_000 });
-  await page.waitForSelector('[data-model="price_ensemble"][data-loaded="true"]', { timeout: 15_000 });
+  // The ML panel shows the status it last polled: wait for it to catch up (on a phone it is in the Panels tab).
+  const inDom = { timeout: 15_000, state: 'attached' } as const;
+  await page.waitForSelector('[data-model="pattern_cnn"][data-loaded="true"]', inDom);
+  await page.waitForSelector('[data-model="price_ensemble"][data-loaded="true"]', inDom);
 }
 
 describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
