@@ -320,15 +320,18 @@ export class ChartCandles {
  * Where the visible (logical) range goes when the chart went from `countBefore` to `countAfter` candles,
  * `dropped` of them removed from the front: with the newest candle in view (`follow`) the range keeps its
  * width and its offset from the newest candle; otherwise it stays on the candles the user scrolled to.
+ * `following` says whether the view follows (the user has not scrolled back) when the caller knows it: the
+ * range alone can be caught mid-change by the chart library (a redraw at capacity).
  */
 export function followRange(
   range: { from: number; to: number } | null,
   countBefore: number,
   countAfter: number,
   dropped = 0,
+  following?: boolean,
 ): { follow: boolean; next: { from: number; to: number } | null } {
-  if (!range) return { follow: true, next: null };
-  const follow = range.to >= countBefore - 1.5;
+  if (!range) return { follow: following ?? true, next: null };
+  const follow = following ?? range.to >= countBefore - 1.5;
   if (follow) {
     const shift = countAfter - countBefore;
     return { follow, next: shift !== 0 || dropped > 0 ? { from: range.from + shift, to: range.to + shift } : null };

@@ -196,6 +196,10 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     expect(fanPoints).toBe(
       Object.keys(insight.price_predictions).length === 0 ? 0 : Object.keys(insight.price_predictions).length + 1,
     );
+    // The fan's farthest horizon fits in the plot area on a first run (not squeezed against the price axis).
+    if (fanPoints > 0) {
+      await page.waitForFunction(() => document.querySelector('.chart')?.getAttribute('data-fan-in-view') === 'true');
+    }
     await expect(page.locator('.badge.sim').textContent()).resolves.toBe('Simulated');
 
     // Track record and model state are the engine's.

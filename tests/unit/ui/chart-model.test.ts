@@ -273,4 +273,10 @@ describe('followRange', () => {
     expect(followRange({ from: 50, to: 105 }, 100, 100, 3)).toEqual({ follow: true, next: { from: 50, to: 105 } });
     expect(followRange({ from: 10, to: 60 }, 100, 100, 3)).toEqual({ follow: false, next: { from: 7, to: 57 } });
   });
+
+  it('a view the user did not scroll follows even when the range was caught mid-change, and the reverse', () => {
+    expect(followRange({ from: 10, to: 60 }, 100, 103, 0, true)).toEqual({ follow: true, next: { from: 13, to: 63 } });
+    expect(followRange({ from: 50, to: 105 }, 100, 103, 0, false)).toEqual({ follow: false, next: null });
+    expect(followRange(null, 100, 103, 0, false)).toEqual({ follow: false, next: null });
+  });
 });
