@@ -1,7 +1,7 @@
 import type { Candle } from '../core/candles/candle';
 import { timeframeMs, type Timeframe } from '../core/candles/timeframe';
 import { HORIZONS, type Insight, type PatternsPart } from '../core/insights/types';
-import type { PatternName } from '../core/patterns/names';
+import { PATTERN_NAMES, type PatternName } from '../core/patterns/names';
 import { EMPTY, formatPercent, formatPrice, patternLabel, priceDigits } from './format';
 
 /**
@@ -39,6 +39,8 @@ export interface PatternMarker {
   bias: PatternBias;
   text: string;
   patterns: PatternName[];
+  /** The patterns the CNN detected at its per-pattern threshold (the manifest's), a subset of `patterns`. */
+  cnn: PatternName[];
 }
 
 const toSeconds = (ms: number) => Math.floor(ms / 1000);
@@ -102,16 +104,83 @@ export function patternsAtCandle(patterns: PatternsPart): PatternName[] {
 
 /** One marker per candle with patterns: pointing up when bullish patterns outnumber bearish ones, and so on. */
 export function markerFor(timeMs: number, patterns: PatternsPart): PatternMarker | null {
-  return markerOf(timeMs, patternsAtCandle(patterns));
+  return markerOf(timeMs, patternsAtCandle(patterns), Object.keys(patterns.detected) as PatternName[]);
 }
 
-/** The marker of a candle with these patterns (null for none). */
-export function markerOf(timeMs: number, names: PatternName[]): PatternMarker | null {
+/** The marker of a candle with these patterns (null for none); `cnn` are those the CNN detected. */
+export function markerOf(timeMs: number, names: PatternName[], cnn: PatternName[] = []): PatternMarker | null {
   if (names.length === 0) return null;
   let score = 0;
   for (const n of names) score += PATTERN_BIAS[n] === 'bullish' ? 1 : PATTERN_BIAS[n] === 'bearish' ? -1 : 0;
   const bias: PatternBias = score > 0 ? 'bullish' : score < 0 ? 'bearish' : 'neutral';
-  return { time: toSeconds(timeMs), bias, text: names.map(patternLabel).join(', '), patterns: names };
+  return {
+    time: toSeconds(timeMs),
+    bias,
+    text: names.map(patternLabel).join(', '),
+    patterns: names,
+    cnn: names.filter((n) => cnn.includes(n)),
+  };
+}
+
+/**
+ * Which pattern markers the chart shows: every pattern a rule or the CNN saw (`all`), only the CNN's detections
+ * at its per-pattern thresholds (`cnn`, the default: rules fire on most candles), or the patterns the user chose.
+ */
+export type MarkerFilterMode = 'all' | 'cnn' | 'chosen';
+export interface MarkerFilter {
+  mode: MarkerFilterMode;
+  /** The patterns shown in `chosen` mode (kept while another mode is on, so switching back restores them). */
+  patterns: PatternName[];
+}
+export const MARKER_FILTER_MODES: readonly MarkerFilterMode[] = ['cnn', 'chosen', 'all'];
+export const DEFAULT_MARKER_FILTER: MarkerFilter = { mode: 'cnn', patterns: [] };
+/** localStorage key of the marker filter. */
+export const MARKER_FILTER_KEY = 'candlecast.markers';
+
+/** The saved filter (JSON), or the default for anything unreadable; unknown pattern names are dropped. */
+export function parseMarkerFilter(raw: string | null): MarkerFilter {
+  if (!raw) return DEFAULT_MARKER_FILTER;
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (typeof v !== 'object' || v === null) return DEFAULT_MARKER_FILTER;
+    const { mode, patterns } = v as { mode?: unknown; patterns?: unknown };
+    if (!MARKER_FILTER_MODES.includes(mode as MarkerFilterMode)) return DEFAULT_MARKER_FILTER;
+    const names = Array.isArray(patterns) ? PATTERN_NAMES.filter((n) => (patterns as unknown[]).includes(n)) : [];
+    return { mode: mode as MarkerFilterMode, patterns: names };
+  } catch {
+    return DEFAULT_MARKER_FILTER;
+  }
+}
+
+/** The markers the filter lets through, each reduced to the patterns it shows (bias and text follow them). */
+export function filterMarkers(markers: readonly PatternMarker[], filter: MarkerFilter): PatternMarker[] {
+  if (filter.mode === 'all') return [...markers];
+  const out: PatternMarker[] = [];
+  for (const m of markers) {
+    const names = filter.mode === 'cnn' ? m.cnn : m.patterns.filter((n) => filter.patterns.includes(n));
+    const kept = names.length === m.patterns.length ? m : markerOf(m.time * 1000, names, m.cnn);
+    if (kept) out.push(kept);
+  }
+  return out;
+}
+
+/** The newest marker whose candle lies within [from, to] (seconds), or null. */
+export function newestVisible(markers: readonly PatternMarker[], from: number, to: number): PatternMarker | null {
+  for (let i = markers.length - 1; i >= 0; i--) {
+    const m = markers[i]!;
+    if (m.time <= to && m.time >= from) return m;
+    if (m.time < from) return null;
+  }
+  return null;
+}
+
+/**
+ * Where a label of `size` px goes along an axis of `span` px when centred on `at`: shifted inwards so it never
+ * crosses either edge (`pad` px margin); a label wider than the span starts at the margin.
+ */
+export function clampLabel(at: number, size: number, span: number, pad = 4): number {
+  const start = at - size / 2;
+  return Math.max(pad, Math.min(start, span - size - pad));
 }
 
 /** The pattern markers of the last `capacity` candles with patterns, sorted by time (a later one for the same candle wins). */
@@ -141,7 +210,7 @@ export class MarkerHistory {
     const time = toSeconds(timeMs);
     if (!marker) return this.byTime.delete(time);
     const previous = this.byTime.get(time);
-    if (previous && previous.text === marker.text && previous.bias === marker.bias) return false;
+    if (previous && previous.text === marker.text && previous.cnn.join() === marker.cnn.join()) return false;
     this.byTime.set(time, marker);
     if (this.byTime.size > this.capacity) {
       const oldest = Math.min(...this.byTime.keys());
@@ -172,15 +241,6 @@ export function sameInsight(a: Insight, b: Insight | null): boolean {
     a.confidence === b.confidence &&
     a.patterns.count === b.patterns.count
   );
-}
-
-/**
- * Only the `keep` most recent markers keep their text; older ones are shapes only, so labels do not overlap on
- * neighbouring candles.
- */
-export function labelRecent(markers: readonly PatternMarker[], keep = 1): PatternMarker[] {
-  const first = markers.length - keep;
-  return markers.map((m, i) => (i >= first ? m : { ...m, text: '' }));
 }
 
 /** A batch with more updates than this is drawn by replacing the chart's data, not bar by bar. */
@@ -260,15 +320,18 @@ export class ChartCandles {
  * Where the visible (logical) range goes when the chart went from `countBefore` to `countAfter` candles,
  * `dropped` of them removed from the front: with the newest candle in view (`follow`) the range keeps its
  * width and its offset from the newest candle; otherwise it stays on the candles the user scrolled to.
+ * `following` says whether the view follows (the user has not scrolled back) when the caller knows it: the
+ * range alone can be caught mid-change by the chart library (a redraw at capacity).
  */
 export function followRange(
   range: { from: number; to: number } | null,
   countBefore: number,
   countAfter: number,
   dropped = 0,
+  following?: boolean,
 ): { follow: boolean; next: { from: number; to: number } | null } {
-  if (!range) return { follow: true, next: null };
-  const follow = range.to >= countBefore - 1.5;
+  if (!range) return { follow: following ?? true, next: null };
+  const follow = following ?? range.to >= countBefore - 1.5;
   if (follow) {
     const shift = countAfter - countBefore;
     return { follow, next: shift !== 0 || dropped > 0 ? { from: range.from + shift, to: range.to + shift } : null };

@@ -45,3 +45,34 @@ export function parseWatchList(text: string | null): string[] {
   }
   return out.slice(0, WATCH_LIMIT);
 }
+
+/** localStorage key of the watched symbols (the `?watch=` URL parameter wins when present). */
+export const WATCH_KEY = 'candlecast.watch';
+
+/** The watchlist a page opens with: the URL's `?watch=`, else the saved list. */
+export function initialWatch(url: URL, storage: Pick<Storage, 'getItem'>): string[] {
+  return parseWatchList(url.searchParams.get('watch') ?? storage.getItem(WATCH_KEY));
+}
+
+/** The list with `symbol` added (at the end) or removed; adding past WATCH_LIMIT leaves it unchanged. */
+export function toggleWatch(list: readonly string[], symbol: string): string[] {
+  if (list.includes(symbol)) return list.filter((s) => s !== symbol);
+  return list.length >= WATCH_LIMIT ? [...list] : [...list, symbol];
+}
+
+/**
+ * Keeps a watchlist: saved for the next visit and written into the page URL (shareable). Returns the URL the
+ * page should show; the caller puts it in the history.
+ */
+export function saveWatch(list: readonly string[], storage: Pick<Storage, 'setItem'>, url: URL): URL {
+  const kept = list.slice(0, WATCH_LIMIT);
+  try {
+    storage.setItem(WATCH_KEY, kept.join(','));
+  } catch {
+    // Storage full or denied: the URL still carries the list.
+  }
+  const next = new URL(url);
+  if (kept.length > 0) next.searchParams.set('watch', kept.join(','));
+  else next.searchParams.delete('watch');
+  return next;
+}

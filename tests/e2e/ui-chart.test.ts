@@ -213,4 +213,71 @@ describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('the pattern filter changes the markers shown; the label stays inside the chart', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    const chart = page.locator('.chart');
+    await page.waitForFunction(
+      () => Number(document.querySelector('.chart')?.getAttribute('data-marker-total')) > 50,
+      undefined,
+      { timeout: 15_000 },
+    );
+    const counts = async () => ({
+      shown: Number(await chart.getAttribute('data-marker-count')),
+      total: Number(await chart.getAttribute('data-marker-total')),
+      mode: await chart.getAttribute('data-marker-filter'),
+    });
+    // By default only the CNN's detections (at its per-pattern thresholds) are marked, not every rule hit.
+    const first = await counts();
+    expect(first.mode).toBe('cnn');
+    expect(first.shown).toBeLessThan(first.total / 2);
+
+    await page.locator('.patterns summary').click();
+    await page.locator('[data-marker-mode="all"]').check();
+    const all = await counts();
+    expect(all.mode).toBe('all');
+    expect(all.shown).toBe(all.total);
+
+    await page.locator('[data-marker-pattern="doji"]').check();
+    const doji = await counts();
+    expect(doji.mode).toBe('chosen');
+    expect(doji.shown).toBeGreaterThan(0);
+    expect(doji.shown).toBeLessThan(doji.total);
+    const label = page.locator('[data-field="marker-label"]');
+    await expect(label.textContent()).resolves.toBe('Doji');
+    await page.locator('.patterns summary').click();
+
+    // The label sits inside the plot area (left of the price axis), at any scroll position.
+    const box = (await chart.boundingBox())!;
+    for (const dx of [0, 400, -250]) {
+      if (dx !== 0) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2, { steps: 5 });
+        await page.mouse.up();
+        await page.waitForTimeout(100);
+      }
+      if ((await label.count()) === 0) continue;
+      const l = (await label.boundingBox())!;
+      expect(l.x).toBeGreaterThanOrEqual(box.x);
+      expect(l.x + l.width).toBeLessThanOrEqual(box.x + box.width - 40);
+      expect(l.y).toBeGreaterThanOrEqual(box.y);
+    }
+
+    // The filter survives a reload.
+    await page.reload();
+    await page.waitForFunction(
+      () => Number(document.querySelector('.chart')?.getAttribute('data-marker-total')) > 50,
+      undefined,
+      { timeout: 15_000 },
+    );
+    const again = await counts();
+    expect(again.mode).toBe('chosen');
+    expect(again.shown).toBeLessThan(again.total);
+    await page.screenshot({ path: 'test-results/chart-markers.png' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -62,6 +62,34 @@ describe.skipIf(!hasChromium || !hasCandleData)(
       await expect(page.locator('[role="status"]:has-text("Imported")').textContent()).resolves.toContain(
         '300 candles of ETHUSDT 1h',
       );
+      // Provenance: the file named no venue, so it is shown as an imported file under "import".
+      await expect(page.locator('[data-field="provenance"]').textContent()).resolves.toContain('imported file');
+
+      // The kraken file: stored under "import", never as kraken's (or any exchange's) cache; its venue is shown.
+      await page.setInputFiles('input[type="file"]', {
+        name: 'kraken_ETHUSD_1h_2023-01_2024-01.csv',
+        mimeType: 'text/csv',
+        buffer: hourly,
+      });
+      await page.waitForSelector('[data-field="import-guess"]:has-text("1h detected from the timestamps")');
+      await page.click('button:has-text("Import and replay")');
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('symbol') === 'ETHUSD');
+      await page.waitForSelector('[data-field="provenance"]:has-text("imported from kraken")');
+      expect(new URL(page.url()).searchParams.get('exchange')).toBe('import');
+      const keys = await page.evaluate(async () => {
+        const e = (globalThis as unknown as { candlecast: { engine: Record<string, unknown> } }).candlecast.engine;
+        const getCandles = e['getCandles'] as (s: string, t: string, x: string) => Promise<unknown[]>;
+        return {
+          imported: (await getCandles('ETHUSD', '1h', 'import')).length,
+          kraken: (await getCandles('ETHUSD', '1h', 'kraken')).length,
+        };
+      });
+      expect(keys).toEqual({ imported: 300, kraken: 0 });
+      await page.click('button.watch');
+      await page.waitForSelector('li[data-symbol="ETHUSD"] [data-field="venue"]:has-text("kraken")');
+      // The provenance survives a reload.
+      await page.reload();
+      await page.waitForSelector('[data-field="provenance"]:has-text("imported from kraken")', { timeout: 20_000 });
       expect(errors).toEqual([]);
       await page.close();
     });

@@ -7,7 +7,11 @@ import {
   REDRAW_OVER,
   followRange,
   fanFromInsight,
-  labelRecent,
+  DEFAULT_MARKER_FILTER,
+  clampLabel,
+  filterMarkers,
+  newestVisible,
+  parseMarkerFilter,
   markerFor,
   sameInsight,
   toBar,
@@ -87,15 +91,65 @@ describe('chart model', () => {
     expect(fan.upper.map((p) => p.value)).toEqual([100, 103, 107, 118]);
   });
 
-  it('labels only the most recent markers', () => {
-    const ms = [1, 2, 3].map((t) => ({
-      time: t,
+  it('the marker filter shows the CNN detections by default, all patterns, or the chosen ones', () => {
+    const h = new MarkerHistory(10);
+    h.record(insight(T0, patterns({ detected: { hammer: 0.8 }, rules: rules(['hammer', 'doji', 'shooting_star']) })));
+    h.record(insight(T0 + 60_000, patterns({ rules: rules(['doji']) })));
+    h.record(insight(T0 + 120_000, patterns({ detected: { engulfing_bearish: 0.7 }, rules: rules([]) })));
+    const all = h.markers();
+    expect(filterMarkers(all, { mode: 'all', patterns: [] })).toEqual(all);
+    const cnn = filterMarkers(all, DEFAULT_MARKER_FILTER);
+    expect(DEFAULT_MARKER_FILTER.mode).toBe('cnn');
+    // Reduced to what the CNN saw: the hammer alone is bullish (the three patterns together were neutral).
+    expect(all[0]?.bias).toBe('neutral');
+    expect(cnn).toEqual([
+      { time: T0 / 1000, bias: 'bullish', text: 'Hammer', patterns: ['hammer'], cnn: ['hammer'] },
+      {
+        time: T0 / 1000 + 120,
+        bias: 'bearish',
+        text: 'Engulfing (bearish)',
+        patterns: ['engulfing_bearish'],
+        cnn: ['engulfing_bearish'],
+      },
+    ]);
+    const chosen = filterMarkers(all, { mode: 'chosen', patterns: ['doji'] });
+    expect(chosen.map((m) => [m.time - T0 / 1000, m.text])).toEqual([
+      [0, 'Doji'],
+      [60, 'Doji'],
+    ]);
+    expect(filterMarkers(all, { mode: 'chosen', patterns: [] })).toEqual([]);
+  });
+
+  it('reads a saved marker filter, falling back to the default for anything else', () => {
+    expect(parseMarkerFilter(null)).toEqual(DEFAULT_MARKER_FILTER);
+    expect(parseMarkerFilter('{')).toEqual(DEFAULT_MARKER_FILTER);
+    expect(parseMarkerFilter('{"mode":"some"}')).toEqual(DEFAULT_MARKER_FILTER);
+    expect(parseMarkerFilter('{"mode":"all"}')).toEqual({ mode: 'all', patterns: [] });
+    expect(parseMarkerFilter('{"mode":"chosen","patterns":["doji","nope","hammer"]}')).toEqual({
+      mode: 'chosen',
+      patterns: ['doji', 'hammer'],
+    });
+  });
+
+  it('labels stay inside the plot area: shifted in at both edges, centred elsewhere', () => {
+    expect(clampLabel(200, 100, 600)).toBe(150);
+    expect(clampLabel(10, 100, 600)).toBe(4);
+    expect(clampLabel(598, 100, 600)).toBe(496);
+    expect(clampLabel(50, 300, 200)).toBe(4);
+  });
+
+  it('finds the newest marker in view', () => {
+    const ms = [10, 20, 30].map((time) => ({
+      time,
       bias: 'neutral' as const,
-      text: `m${t}`,
-      patterns: ['doji' as const],
+      text: `m${time}`,
+      patterns: [],
+      cnn: [],
     }));
-    expect(labelRecent(ms, 2).map((m) => m.text)).toEqual(['', 'm2', 'm3']);
-    expect(labelRecent(ms, 5).map((m) => m.text)).toEqual(['m1', 'm2', 'm3']);
+    expect(newestVisible(ms, 0, 25)?.text).toBe('m20');
+    expect(newestVisible(ms, 0, 100)?.text).toBe('m30');
+    expect(newestVisible(ms, 21, 29)).toBeNull();
+    expect(newestVisible([], 0, 100)).toBeNull();
   });
 
   it('tells a repeated insight from a new one', () => {
@@ -114,7 +168,13 @@ describe('chart model', () => {
   it('markers combine CNN detections and rule verdicts and take the majority direction', () => {
     expect(markerFor(T0, patterns())).toBeNull();
     const m = markerFor(T0, patterns({ detected: { hammer: 0.9 }, rules: rules(['doji', 'hammer']) }));
-    expect(m).toEqual({ time: T0 / 1000, bias: 'bullish', text: 'Hammer, Doji', patterns: ['hammer', 'doji'] });
+    expect(m).toEqual({
+      time: T0 / 1000,
+      bias: 'bullish',
+      text: 'Hammer, Doji',
+      patterns: ['hammer', 'doji'],
+      cnn: ['hammer'],
+    });
     expect(markerFor(T0, patterns({ rules: rules(['shooting_star']) }))?.bias).toBe('bearish');
     expect(markerFor(T0, patterns({ rules: rules(['hammer', 'shooting_star']) }))?.bias).toBe('neutral');
   });
@@ -141,8 +201,8 @@ describe('chart model', () => {
     ]);
     expect(changed).toBe(true);
     expect(h.markers()).toEqual([
-      { time: T0 / 1000, bias: 'bearish', text: 'Engulfing (bearish)', patterns: ['engulfing_bearish'] },
-      { time: T0 / 1000 + 60, bias: 'bullish', text: 'Hammer', patterns: ['hammer'] },
+      { time: T0 / 1000, bias: 'bearish', text: 'Engulfing (bearish)', patterns: ['engulfing_bearish'], cnn: [] },
+      { time: T0 / 1000 + 60, bias: 'bullish', text: 'Hammer', patterns: ['hammer'], cnn: ['hammer'] },
     ]);
     expect(h.recordHistory([{ time: T0, rules: ['engulfing_bearish'] }])).toBe(false);
   });
@@ -212,5 +272,11 @@ describe('followRange', () => {
     // At capacity the oldest candles go: a following view stays at the right edge, a scrolled one on its candles.
     expect(followRange({ from: 50, to: 105 }, 100, 100, 3)).toEqual({ follow: true, next: { from: 50, to: 105 } });
     expect(followRange({ from: 10, to: 60 }, 100, 100, 3)).toEqual({ follow: false, next: { from: 7, to: 57 } });
+  });
+
+  it('a view the user did not scroll follows even when the range was caught mid-change, and the reverse', () => {
+    expect(followRange({ from: 10, to: 60 }, 100, 103, 0, true)).toEqual({ follow: true, next: { from: 13, to: 63 } });
+    expect(followRange({ from: 50, to: 105 }, 100, 103, 0, false)).toEqual({ follow: false, next: null });
+    expect(followRange(null, 100, 103, 0, false)).toEqual({ follow: false, next: null });
   });
 });
