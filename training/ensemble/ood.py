@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+# What makes a market unlike the training data (volatility and volume regime, trend, no-trading fractions), not
+# the size of the last few moves: single-candle returns (r1_z, r3_z, r10_z, lag1_z) are left out, so a sharp but
+# ordinary move (where the reversal prior is strongest) is not flagged; halted, flat or synthetic streams still are.
 OOD_FEATURES = [
-    "r1_z", "r3_z", "r10_z", "lag1_z", "sma20_z", "sma50_z", "close_pos", "signed_volume_20", "vol_imbalance_20",
-    "volume_z_20", "log_volume_ratio_20", "park_to_sigma", "range_to_sigma", "std20_to_sigma", "vol_ratio_20_100",
-    "efficiency_ratio_10", "zero_volume_frac_20", "flat_frac_20",
+    "sma20_z", "sma50_z", "close_pos", "signed_volume_20", "vol_imbalance_20", "volume_z_20", "log_volume_ratio_20",
+    "park_to_sigma", "range_to_sigma", "std20_to_sigma", "vol_ratio_20_100", "efficiency_ratio_10",
+    "zero_volume_frac_20", "flat_frac_20",
 ]
 SCALE_FLOOR = 0.05
 

@@ -6,6 +6,8 @@ import { OodScorer, type OodResult } from './price-ood';
 import {
   PRICE_INPUT_NAMES,
   priceInputMatrix,
+  logReturn5Column,
+  logReturn5Of,
   priceInputs,
   priceInputSchemaHash,
   sigmaColumn,
@@ -113,11 +115,7 @@ export class PriceEnsemble {
     });
     this.requiredIndices = Int32Array.from(required);
     this.ood = new OodScorer(params.ood, names);
-    this.r5Index = names.indexOf('r5_z');
-    if (this.r5Index < 0) throw new PriceEnsembleLoadError('price ensemble inputs lack r5_z');
   }
-
-  private readonly r5Index: number;
 
   get version(): string {
     return this.params.version;
@@ -162,6 +160,7 @@ export class PriceEnsemble {
     const tfMinutes = timeframeMinutes(timeframe);
     const inputs = priceInputMatrix(features, rows, tfMinutes);
     const sigma = sigmaColumn(features, rows);
+    const logRet5 = logReturn5Column(features, rows);
     const f = this.featureCount;
     const picked: number[] = [];
     for (let r = 0; r < rows; r++) {
@@ -178,7 +177,7 @@ export class PriceEnsemble {
       for (let j = 0; j < idx.length; j++) {
         const r = idx[j]!;
         while (k < r) adaptive.observeClose(closes[k++]!);
-        const out = this.serveRow(adaptive, raw, j, inputs, r * f, closes[r]!, sigma[r]!, timeframe);
+        const out = this.serveRow(adaptive, raw, j, inputs, r * f, closes[r]!, sigma[r]!, logRet5[r]!, timeframe);
         served[r] = out;
         adaptive.observeClose(closes[k++]!);
         this.commitRow(adaptive, out, closes[r]!, sigma[r]!);
@@ -220,17 +219,18 @@ export class PriceEnsemble {
     offset: number,
     close: number,
     sigma: number,
+    logRet5: number,
     timeframe: string,
   ): PriceOutput {
     const ood = this.ood.evaluate(inputs, offset);
     const w = this.params.weights;
-    const r5 = inputs[offset + this.r5Index]!;
     const predictions = {} as Record<PriceHorizon, HorizonPrediction>;
     for (const h of PRICE_HORIZONS) {
       const volH = sigma * Math.sqrt(Number(h));
       const shrink = this.params.shrink[timeframe]?.[h] ?? 0;
-      // the served z stacks the ensemble with the reversal input (weights fitted on out-of-fold predictions)
-      const reversal = (this.params.reversal_weight[timeframe]?.[h] ?? 0) * -r5 * Math.sqrt(5 / Number(h));
+      // the reversal prior b (-r5_z sqrt(5/h)) sigma sqrt(h) = -b ln(close_t / close_t-5), plus the members' z
+      // (weights fitted on out-of-fold predictions; train.py)
+      const prior = -(this.params.reversal_weight[timeframe]?.[h] ?? 0) * logRet5;
       const tested = this.params.claims[timeframe] !== undefined;
       const claimed = this.claims(timeframe, h) && !ood.flag;
       let zEns = 0;
@@ -239,10 +239,10 @@ export class PriceEnsemble {
       for (const m of ENSEMBLE_MEMBERS) {
         const zm = raw.z[h][m][j]!;
         zEns += w[m] * zm;
-        models[m] = close * Math.exp((shrink * zm + reversal) * volH);
+        models[m] = close * Math.exp(shrink * zm * volH + prior);
         memberCloses.push(models[m]);
       }
-      const served = adaptive.serve(h, { ret: (shrink * zEns + reversal) * volH, volH, claimed });
+      const served = adaptive.serve(h, { ret: shrink * zEns * volH + prior, volH, claimed });
       predictions[h] = {
         prediction: claimed ? close * Math.exp(served.ret) : close,
         return: served.ret,
@@ -316,7 +316,7 @@ export type PriceUnavailable = { warmup: true; reason: string };
  */
 export class PriceStream {
   private readonly adaptive: AdaptiveCalibration;
-  private readonly queue: Array<{ inputs: Float32Array; sigma: number; close: number }> = [];
+  private readonly queue: Array<{ inputs: Float32Array; sigma: number; logRet5: number; close: number }> = [];
   private readonly tfMinutes: number;
   /** Closed candles awaiting their turn; older ones are only counted (their outcomes still adapt). */
   static readonly MAX_QUEUE = 4096;
@@ -341,7 +341,12 @@ export class PriceStream {
       this.queue.shift();
       this.adaptive.observeClose(close);
     }
-    this.queue.push({ inputs: this.inputsOf(features), sigma: sigmaOf(features), close });
+    this.queue.push({
+      inputs: this.inputsOf(features),
+      sigma: sigmaOf(features),
+      logRet5: logReturn5Of(features),
+      close,
+    });
   }
 
   private async flush(): Promise<void> {
@@ -354,7 +359,17 @@ export class PriceStream {
     let j = 0;
     for (const it of items) {
       if (raw && ok[j] === it) {
-        const out = this.model.serveRow(this.adaptive, raw, j, it.inputs, 0, it.close, it.sigma, this.timeframe);
+        const out = this.model.serveRow(
+          this.adaptive,
+          raw,
+          j,
+          it.inputs,
+          0,
+          it.close,
+          it.sigma,
+          it.logRet5,
+          this.timeframe,
+        );
         this.adaptive.observeClose(it.close);
         this.model.commitRow(this.adaptive, out, it.close, it.sigma);
         j++;
@@ -372,7 +387,17 @@ export class PriceStream {
       return { warmup: true, reason: `warm-up: the features need more candles (${this.adaptive.candles + 1} so far)` };
     }
     const raw = { z: await this.model.runAll(inputs, 1) };
-    return this.model.serveRow(this.adaptive, raw, 0, inputs, 0, close, sigmaOf(features), this.timeframe);
+    return this.model.serveRow(
+      this.adaptive,
+      raw,
+      0,
+      inputs,
+      0,
+      close,
+      sigmaOf(features),
+      logReturn5Of(features),
+      this.timeframe,
+    );
   }
 
   /** Realised coverage and adaptation state per horizon (for the live track record). */

@@ -200,6 +200,23 @@ export function priceInputMatrix(features: ArrayLike<number>, rows: number, tfMi
   return out;
 }
 
+/**
+ * ln(close_t / close_t-5) of a feature row, in full precision: the reversal prior's input. (The model input r5_z
+ * is the same number over sigma sqrt(5), but in float32; serving the prior from this keeps its ranking exactly that
+ * of the reversal baseline -ln(close_t / close_t-5), ties included.)
+ */
+export function logReturn5Of(features: ArrayLike<number>, offset = 0): number {
+  return features[offset + I.r5]!;
+}
+
+/** logReturn5Of of every row of a model-feature matrix. */
+export function logReturn5Column(features: ArrayLike<number>, rows: number): Float64Array {
+  const nf = MODEL_FEATURE_NAMES.length;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = logReturn5Of(features, r * nf);
+  return out;
+}
+
 /** Per-candle volatility of every row of a model-feature matrix. */
 export function sigmaColumn(features: ArrayLike<number>, rows: number): Float64Array {
   const nf = MODEL_FEATURE_NAMES.length;

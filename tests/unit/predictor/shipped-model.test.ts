@@ -109,6 +109,30 @@ describe.skipIf(!shipped)('shipped price ensemble', () => {
     },
   );
 
+  it.skipIf(!hasCandleData)(
+    'where the trees carry no weight, a claimed forecast is the reversal prior -b ln(close_t / close_t-5) exactly',
+    async () => {
+      const candles = loadCandles('binance_ETHUSDT_1m_2024-05_2024-06.csv').slice(-2500);
+      const cols = toColumns(candles);
+      const m = modelFeatureMatrix(cols);
+      const batch = await ensemble.predictSeries(m.values, m.rows, cols.close, '1m');
+      let checked = 0;
+      for (const h of PRICE_HORIZONS) {
+        const b = ensemble.params.reversal_weight['1m']![h]!;
+        if (ensemble.params.shrink['1m']![h] !== 0 || !(b > 0)) continue;
+        const c = batch.horizons[h];
+        for (let r = 5; r < m.rows; r++) {
+          if (c.skill[r] !== 1) continue;
+          // the same ranking as the baseline, ties included: computed from the closes in full precision
+          const prior = -b * Math.log(cols.close[r]! / cols.close[r - 5]!);
+          expect(c.return[r] === prior, `h=${h} row ${r}: ${c.return[r]} vs ${prior}`).toBe(true); // 0 === -0
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(4 * 2000);
+    },
+  );
+
   it.skipIf(!hasCandleData)('flags synthetic out-of-range candles as out of distribution and abstains', async () => {
     const real = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv').slice(0, 1500);
     // from row 1400 on: every candle jumps 8% with a 30% range and 1000x volume
