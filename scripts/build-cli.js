@@ -47,6 +47,8 @@ async function bundle(entryPoints, outDir) {
     entryPoints,
     outdir: outDir,
     bundle: true,
+    // each command a chunk of its own, loaded when it runs (src/cli/commands/index.ts)
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',

@@ -37,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(rest);
+    await (await command.load()).run(rest);
     return 0;
   } catch (err) {
     if (err instanceof ClosedOutput) return 0;

@@ -9,8 +9,17 @@ export function formatOf(out: string | undefined): TableFormat {
   return out !== undefined && /\.parquet$/i.test(out) ? 'parquet' : 'csv';
 }
 
-/** Rows per CSV block and per Parquet row group: what is held in memory as text or encoded columns at once. */
+/** Rows per block computed and handed to a TableWriter: what is held in memory as output columns at once. */
 export const BLOCK_ROWS = 1 << 15;
+
+/**
+ * Rows per Parquet row group (a block is written as several). hyparquet-writer builds a few arrays per column
+ * chunk (definition levels, values, page bytes); at 8,192 rows each stays at 64 KiB, under V8's large-object
+ * size, so they are recycled by the young-generation collector: measured on 200,000 real 1m candles, 6.0 s of
+ * CPU for the whole `features --out x.parquet` run against 9.1 s with 32,768-row groups (5.5 s at 4,096 rows is
+ * within noise, with four times the footer).
+ */
+export const ROW_GROUP_ROWS = 1 << 13;
 
 /**
  * A table written block by block as it is computed. Column 0 is `time` (epoch ms), every other column a number
@@ -130,7 +139,7 @@ function withNulls(src: ArrayLike<number>, from: number, n: number): (number | n
 
 /**
  * Parquet through hyparquet-writer: `time` as INT64 epoch ms, every other column DOUBLE with nulls for empty
- * values; one row group per block, written as it comes. Uncompressed and without statistics: feature doubles
+ * values; row groups of ROW_GROUP_ROWS, written as each block comes. Uncompressed and without statistics: feature doubles
  * hardly compress, and both cost more time in JavaScript than the features themselves.
  */
 export function parquetTable(sink: OutputSink, header: readonly string[]): TableWriter {
@@ -142,8 +151,8 @@ export function parquetTable(sink: OutputSink, header: readonly string[]): Table
   const writer = new ParquetWriter({ writer: sinkWriter(sink), schema, codec: 'UNCOMPRESSED', statistics: false });
   return {
     async write(columns, start, rows) {
-      for (let from = start; from < start + rows; from += BLOCK_ROWS) {
-        const n = Math.min(start + rows, from + BLOCK_ROWS) - from;
+      for (let from = start; from < start + rows; from += ROW_GROUP_ROWS) {
+        const n = Math.min(start + rows, from + ROW_GROUP_ROWS) - from;
         const time = new BigInt64Array(n);
         for (let i = 0; i < n; i++) time[i] = BigInt(columns[0]![from + i]!);
         const columnData: ColumnSource[] = [{ name: header[0]!, data: time, encoding: 'PLAIN', offsetIndex: false }];
@@ -151,7 +160,7 @@ export function parquetTable(sink: OutputSink, header: readonly string[]): Table
           const data = nullable(columns[c]!, from, n);
           columnData.push({ name: header[c]!, data, encoding: 'PLAIN', offsetIndex: false });
         }
-        // pageSize 0: one page per column chunk (at most BLOCK_ROWS x 8 bytes), without the writer's per-value
+        // pageSize 0: one page per column chunk (at most ROW_GROUP_ROWS x 8 bytes), without the writer's per-value
         // page-size estimate.
         await writer.write({ columnData, rowGroupSize: n, pageSize: 0 });
       }

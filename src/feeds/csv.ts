@@ -38,6 +38,7 @@ export interface ParseCsvOptions {
  */
 const SECONDS_FROM = 1e9;
 const SECONDS_BELOW = 1e11;
+const QUOTE = 0x22;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -52,6 +53,8 @@ export class CandleCsvReader {
   private prevTime = Number.NEGATIVE_INFINITY;
   private seconds: boolean | null = null;
   private headerLine = 0;
+  /** The six values of the line being read (reused: the candle returned is a new object). */
+  private readonly values = [0, 0, 0, 0, 0, 0];
   /** Candles read so far. */
   count = 0;
 
@@ -70,13 +73,15 @@ export class CandleCsvReader {
     if (cells.length !== this.columnCount) {
       throw new CsvError(this.source, lineNo, `expected ${this.columnCount} columns, found ${cells.length}`);
     }
-    const values: number[] = [];
+    const values = this.values;
     for (let k = 0; k < 6; k++) {
-      const cell = cells[k]!.trim().replace(/^"|"$/g, '');
+      let cell = cells[k]!.trim();
+      // quotes are rare: the regex runs only on a cell that starts or ends with one
+      if (cell.charCodeAt(0) === QUOTE || cell.charCodeAt(cell.length - 1) === QUOTE) cell = cell.replace(/^"|"$/g, '');
       const value = k === 0 ? this.time(cell, lineNo) : parseNumber(cell);
       if (value === null)
         throw new CsvError(this.source, lineNo, `${COLUMNS[k]} ${quote(cell)} is not a ${k === 0 ? 'time' : 'number'}`);
-      values.push(value);
+      values[k] = value;
     }
     const candle: Candle = {
       time: values[0]!,

@@ -13,7 +13,6 @@ import type { Command } from '../command';
  * app would show without it.
  */
 export const backtestCommand: Command = {
-  summary: "the app's signals traded after costs, per horizon and combined, vs buy-and-hold and reversal (JSON)",
   async run(argv) {
     const args = parseArgs(argv, ['cost', 'slippage', 'out', 'symbol', 'exchange', 'timeframe']);
     const file = requireOne(args, 'candle CSV file');

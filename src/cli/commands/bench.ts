@@ -17,7 +17,6 @@ interface BenchModule {
  * scripts/build-cli.js, which `npm run bench` runs first) in one process, printing as it goes.
  */
 export const benchCommand: Command = {
-  summary: 'run the benchmarks against peer libraries (bench/*.bench.ts), printing ratios',
   async run(argv) {
     const args = parseArgs(argv, ['only']);
     const only = args.options.get('only');

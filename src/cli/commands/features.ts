@@ -54,7 +54,6 @@ async function writeStream(cols: CandleColumns, table: TableWriter, bar: Progres
  * `--out x.parquet` writes Parquet, any other name CSV, `-` or no --out CSV on stdout.
  */
 export const featuresCommand: Command = {
-  summary: 'all registry features per candle (CSV or Parquet), streaming or batch',
   async run(argv) {
     const args = parseArgs(argv, ['out', 'mode'], ['quiet']);
     const file = requireOne(args, 'candle file');

@@ -18,7 +18,6 @@ function parseAt(raw: string): number {
  * SPEC §2 at the last candle (or the last candle at or before --at), computed by the same pipeline as the app.
  */
 export const insightsCommand: Command = {
-  summary: 'the Insight JSON (patterns, predictions, signals, confidence) at the last candle or --at TIME',
   async run(argv) {
     const args = parseArgs(argv, ['at', 'out', 'symbol', 'exchange', 'timeframe']);
     const file = requireOne(args, 'candle file');

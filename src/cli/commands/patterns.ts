@@ -52,7 +52,6 @@ async function loadCnn(dir: string): Promise<PatternCnn | null> {
  * columns are still written, the cnn columns stay empty and stderr says "pattern CNN not loaded: <reason>".
  */
 export const patternsCommand: Command = {
-  summary: 'rule detections and pattern-CNN probabilities per candle (CSV or Parquet)',
   async run(argv) {
     const args = parseArgs(argv, ['out', 'model'], ['quiet']);
     const file = requireOne(args, 'candle file');

@@ -60,8 +60,6 @@ async function loadModel(dir: string): Promise<PriceEnsemble> {
  * (SPEC §6), from the same feature engine and models as the app; `--models` points at another model folder.
  */
 export const predictCommand: Command = {
-  summary:
-    'price predictions (1, 5, 15, 60 candles): 80% intervals, confidence, skill/abstention, OOD (CSV or Parquet)',
   async run(argv) {
     const args = parseArgs(argv, ['out', 'models'], ['quiet']);
     const file = requireOne(args, 'candle file');

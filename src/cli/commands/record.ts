@@ -86,7 +86,6 @@ async function lastRecorded(out: string | undefined, append: boolean): Promise<n
  * reconnected (defaultStaleMs).
  */
 export const recordCommand: Command = {
-  summary: 'record closed candles from an exchange (REST backfill, then websocket) as CSV',
   async run(argv) {
     const args = parseArgs(
       argv,

@@ -23,6 +23,12 @@ describe('parseCandlesCsv', () => {
     ]);
   });
 
+  it('reads quoted cells as their values; a cell that is not a number after unquoting is refused', () => {
+    const candles = parseCandlesCsv(`${HEADER}\n"1700000000000","1",2, "0.5" ,"1.5","10"\n`);
+    expect(candles).toEqual([{ time: 1700000000000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }]);
+    expect(() => parseCandlesCsv(`${HEADER}\n1700000000000,"x",2,0.5,1.5,10\n`)).toThrow(/open "x" is not a number/);
+  });
+
   it('reads ISO 8601 times (Z, offsets, bare UTC) and CRLF, BOM and blank lines', () => {
     const text = `\ufeff${HEADER}\r\n2024-01-01T00:00:00Z,1,1,1,1,1\r\n\r\n2024-01-01T01:01:00+01:00,1,1,1,1,1\r\n2024-01-01 00:02,1,1,1,1,1\r\n`;
     expect(parseCandlesCsv(text).map((c) => c.time)).toEqual([
