@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main';
 import { loadNodeModels } from '../../../src/cli/models';
-import { runBacktest } from '../../../src/core/backtest';
+import { runBacktest, scoreSignals } from '../../../src/core/backtest';
 import { appSignals } from '../../../src/core/backtest/app-signals';
 import type { Candle } from '../../../src/core/candles/candle';
 import { InsightPipeline, type PipelineModels } from '../../../src/core/insights/pipeline';
@@ -99,7 +99,19 @@ describe.skipIf(!hasCandleData)('backtest on real candles with the shipped model
       candles.at(-1)!.close / candles[first]!.close - 1,
       12,
     );
-    const free = await runBacktest(candles, models, { key: KEY, cost: 0 });
+    // the same signals scored without cost (the cost also sets the signal threshold, so a run with cost 0
+    // would trade other signals): every trade's return is higher by exactly the round-trip cost
+    const series = await appSignals(candles, models, KEY, undefined, 0.001);
+    const free = scoreSignals(candles, series.signals, series.firstScored, series.modelVersion, {
+      cost: 0,
+      slippage: 0,
+    });
+    expect(
+      scoreSignals(candles, series.signals, series.firstScored, series.modelVersion, {
+        cost: 0.001,
+        slippage: 0,
+      }).report,
+    ).toEqual(core.report);
     expect(free.report.combined.trades).toBe(core.report.combined.trades);
     expect(free.report.combined.hit_rate).toBe(core.report.combined.hit_rate);
     expect(core.report.combined.trades).toBeGreaterThan(0);
