@@ -1,5 +1,11 @@
 import type { Candle } from '../src/core/candles/candle';
-import { describeSeries, seriesId, type SeriesKey } from '../src/core/candles/series-key';
+import {
+  describeSeries,
+  IMPORT_EXCHANGE,
+  REPLAY_EXCHANGE,
+  seriesId,
+  type SeriesKey,
+} from '../src/core/candles/series-key';
 import type { PipelineModels } from '../src/core/insights/pipeline';
 import { ADAPTERS, isExchangeId } from '../src/feeds/adapter';
 import type { ExchangeId } from '../src/feeds/exchange-types';
@@ -10,10 +16,7 @@ import { CACHED_HISTORY, startLiveStream } from './live-source';
 import type { EngineStorage } from './storage';
 import type { Stream } from './stream';
 
-/** Imported candles are stored under this exchange name. */
-export const IMPORT_EXCHANGE = 'import';
-/** A replay's stream is named by this exchange and the replayed series' symbol and timeframe. */
-export const REPLAY_EXCHANGE = 'replay';
+export { IMPORT_EXCHANGE, REPLAY_EXCHANGE };
 
 /**
  * Where a new stream's candles come from, decided by its key alone: an exchange (its cached candles, then the

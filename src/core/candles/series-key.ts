@@ -1,5 +1,10 @@
 import { isTimeframe, parseTimeframe, type Timeframe } from './timeframe';
 
+/** Imported candles are stored under this exchange name. */
+export const IMPORT_EXCHANGE = 'import';
+/** A replay's stream is named by this exchange and the replayed series' symbol and timeframe. */
+export const REPLAY_EXCHANGE = 'replay';
+
 /**
  * The key of one candle series: (exchange, symbol, timeframe). The store addresses rows by it, the worker names
  * streams by it and the insight cache keys on it; this is its one definition.
