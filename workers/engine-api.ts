@@ -49,7 +49,10 @@ export interface StreamUpdate {
 /** The rule detections at one closed candle of a stream's history. */
 export interface HistoryPatterns {
   time: number;
+  /** Patterns the rule detectors saw at this candle. */
   rules: PatternName[];
+  /** Patterns the CNN detected there (probability >= its threshold); empty when the CNN is not loaded. */
+  cnn: PatternName[];
 }
 
 export interface SubscriptionInfo {

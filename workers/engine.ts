@@ -132,7 +132,7 @@ export class Engine implements EngineApi {
       id,
       source: stream.source,
       history: stream.history(),
-      historyPatterns: stream.historyPatterns(),
+      historyPatterns: await stream.historyPatterns(),
       insight: stream.latestInsight,
     };
   }

@@ -5,6 +5,7 @@ import { TrackRecorder, type ScoredPrediction } from '../src/core/insights/track
 import type { Insight } from '../src/core/insights/types';
 import { oneLine } from '../src/core/util/errors';
 import { PATTERN_NAMES } from '../src/core/patterns/names';
+import { cnnSeries } from '../src/core/patterns/cnn-series';
 import { detectPatterns } from '../src/core/patterns/rules';
 import type { FeedStatus } from '../src/feeds/live-feed';
 import type { ReplayState } from '../src/feeds/replay';
@@ -50,6 +51,8 @@ export class Stream {
   private malformedCount = 0;
   private latest: Insight | null = null;
   private pipeline: InsightPipeline;
+  /** The models the pipeline uses (the CNN also marks the history a new subscriber gets). */
+  private models: PipelineModels;
   private feed: CandleSource | null = null;
   private lastClosedTime = Number.NEGATIVE_INFINITY;
   private queue: CandleUpdate[] = [];
@@ -70,6 +73,7 @@ export class Stream {
   ) {
     this.currentSource = source;
     this.candles = new CandleRingBuffer(capacity);
+    this.models = models;
     this.pipeline = new InsightPipeline(key, models);
   }
 
@@ -81,6 +85,7 @@ export class Stream {
 
   /** Switches to newly loaded models and recomputes the current Insight, so its model_status is current. */
   setModels(models: PipelineModels): void {
+    this.models = models;
     this.pipeline.setModels(models);
     this.refresh();
   }
@@ -135,6 +140,7 @@ export class Stream {
   reset(models: PipelineModels): void {
     this.candles.clear();
     const cost = this.pipeline.cost;
+    this.models = models;
     this.pipeline = new InsightPipeline(this.key, models);
     this.pipeline.cost = cost;
     this.lastClosedTime = Number.NEGATIVE_INFINITY;
@@ -227,14 +233,23 @@ export class Stream {
     for (const listener of this.listeners.values()) listener(message);
   }
 
-  /** Rule detections of the closed candles held, for the newest `limit` candles that have any. */
-  historyPatterns(limit = HISTORY_PATTERN_LIMIT): HistoryPatterns[] {
+  /**
+   * Rule detections and CNN detections (probability >= the pattern's threshold, when the CNN is loaded) of the
+   * closed candles held, for the newest `limit` candles that have any: the same detections the live pipeline
+   * gives each candle as it closes, so a chart opened later marks its history as it would have marked it live.
+   */
+  async historyPatterns(limit = HISTORY_PATTERN_LIMIT): Promise<HistoryPatterns[]> {
     const closed = this.candles.toArray().filter((c) => c.time <= this.lastClosedTime);
-    const flags = detectPatterns(toColumns(closed));
+    const cols = toColumns(closed);
+    const flags = detectPatterns(cols);
+    const cnn = this.models.cnn;
+    const probs = cnn ? await cnnSeries(cnn, cols) : null;
+    const k = PATTERN_NAMES.length;
     const out: HistoryPatterns[] = [];
     for (let i = closed.length - 1; i >= 0 && out.length < limit; i--) {
       const rules = PATTERN_NAMES.filter((p) => flags[p][i] === 1);
-      if (rules.length > 0) out.push({ time: closed[i]!.time, rules });
+      const detected = cnn && probs ? PATTERN_NAMES.filter((p, j) => probs[i * k + j]! >= cnn.thresholds[p]) : [];
+      if (rules.length > 0 || detected.length > 0) out.push({ time: closed[i]!.time, rules, cnn: detected });
     }
     return out.reverse();
   }

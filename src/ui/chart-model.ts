@@ -195,13 +195,16 @@ export class MarkerHistory {
   }
 
   /**
-   * Records the rule detections of candles that closed before the view opened, leaving candles already marked from
-   * an insight (CNN and rules) as they are; returns true when markers changed.
+   * Records the rule and CNN detections of candles that closed before the view opened, leaving candles already
+   * marked from an insight as they are; returns true when markers changed.
    */
-  recordHistory(entries: readonly { time: number; rules: PatternName[] }[]): boolean {
+  recordHistory(entries: readonly { time: number; rules: PatternName[]; cnn?: PatternName[] }[]): boolean {
     let changed = false;
     for (const e of entries) {
-      if (!this.byTime.has(toSeconds(e.time))) changed = this.put(e.time, markerOf(e.time, e.rules)) || changed;
+      if (this.byTime.has(toSeconds(e.time))) continue;
+      const cnn = e.cnn ?? [];
+      const names = [...new Set([...e.rules, ...cnn])];
+      changed = this.put(e.time, markerOf(e.time, names, cnn)) || changed;
     }
     return changed;
   }

@@ -8,7 +8,8 @@ import { DEFAULT_SIGNAL_COST } from '../insights/signals';
 import type { Signal } from '../insights/types';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { detectPatterns } from '../patterns/rules';
-import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../patterns/window';
+import { cnnSeries } from '../patterns/cnn-series';
+import { WINDOW_LENGTH } from '../patterns/window';
 
 /** Where a long computation is: `done` of `total` units of the named stage. */
 export type BacktestProgress = (stage: string, fraction: number) => void;
@@ -22,9 +23,6 @@ export interface SeriesSignals {
   modelVersion: string | null;
 }
 
-/** Rows per CNN call: big enough for throughput, small enough to report progress and let the worker breathe. */
-const CHUNK = 4096;
-
 const RSI_14 = featureIndex('rsi_14');
 
 async function cnnProbabilities(
@@ -35,17 +33,7 @@ async function cnnProbabilities(
   const cnn = models.cnn;
   if (!cnn) return null;
   progress('pattern CNN', 0);
-  const n = cols.close.length;
-  const k = PATTERN_NAMES.length;
-  const out = new Float32Array(n * k).fill(NaN);
-  const windows = new Float32Array(CHUNK * WINDOW_SIZE);
-  for (let start = WINDOW_LENGTH - 1; start < n; start += CHUNK) {
-    const b = Math.min(CHUNK, n - start);
-    for (let r = 0; r < b; r++) writeWindow(cols, start + r, windows, r * WINDOW_SIZE);
-    out.set(await cnn.predict(windows.subarray(0, b * WINDOW_SIZE), b), start * k);
-    progress('pattern CNN', Math.min(1, (start + b) / n));
-  }
-  return out;
+  return cnnSeries(cnn, cols, (fraction) => progress('pattern CNN', fraction));
 }
 
 /**

@@ -82,10 +82,14 @@ describe('StreamView', () => {
     v.take(update(9));
     const opened = v.open({
       insight: insightAt(9, patterns([], { doji: 0.8 })),
-      historyPatterns: [{ time: candle(1).time, rules: ['engulfing_bearish'] }],
+      historyPatterns: [
+        { time: candle(1).time, rules: ['engulfing_bearish'], cnn: [] },
+        { time: candle(2).time, rules: [], cnn: ['hammer'] },
+      ],
     });
     expect(opened?.map((m) => [m.text, m.cnn])).toEqual([
       ['Engulfing (bearish)', []],
+      ['Hammer', ['hammer']],
       ['Doji', ['doji']],
     ]);
     expect(v.open({ insight: null, historyPatterns: [] })).toBeNull();

@@ -34,7 +34,7 @@ describe('Engine (worker side, run in Node)', () => {
     const flags = detectPatterns(toColumns(closed));
     const expected = closed.flatMap((c, i) => {
       const found = PATTERN_NAMES.filter((p) => flags[p][i] === 1);
-      return found.length > 0 ? [{ time: c.time, rules: found }] : [];
+      return found.length > 0 ? [{ time: c.time, rules: found, cnn: [] }] : [];
     });
     expect(expected.length).toBeGreaterThan(10);
     expect(sub.historyPatterns).toEqual(expected.slice(-300));

@@ -4,6 +4,11 @@ import type { FeedStatus } from '../../../src/feeds/live-feed';
 import type { StreamUpdate } from '../../../workers/engine-api';
 import { Stream, type CandleSource } from '../../../workers/stream';
 import { syntheticCandles } from '../store/candles';
+import { toColumns } from '../../../src/core/candles/candle';
+import { DEFAULT_MODEL_DIR, loadPatternCnnFromDir } from '../../../src/core/models/pattern-cnn-node';
+import { PATTERN_NAMES } from '../../../src/core/patterns/names';
+import { WINDOW_LENGTH, WINDOW_SIZE, writeWindow } from '../../../src/core/patterns/window';
+import { hasCandleData, loadCandles } from '../../helpers/data';
 
 const NO_MODELS: PipelineModels = { cnn: null, cnnError: 'none in this test', price: null, priceError: 'none' };
 const KEY = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' } as const;
@@ -166,4 +171,36 @@ describe('Stream owns its state', () => {
       [1, 1],
     ]);
   });
+
+  it.skipIf(!hasCandleData)(
+    "marks its history with the CNN as the live pipeline would: each candle's window at the manifest thresholds",
+    async () => {
+      const cnn = await loadPatternCnnFromDir(DEFAULT_MODEL_DIR, { backends: ['wasm', 'cpu'] });
+      try {
+        const models: PipelineModels = { ...NO_MODELS, cnn, cnnError: null };
+        const stream = new Stream(KEY, 'live', models);
+        const candles = loadCandles('binance_ETHUSDT_1h_2023-01_2024-01.csv').slice(0, 400);
+        for (const c of candles) stream.apply({ candle: c, closed: true });
+        await stream.idle();
+        const marked = await stream.historyPatterns();
+        const cols = toColumns(candles);
+        const byTime = new Map(marked.map((m) => [m.time, m]));
+        let cnnMarked = 0;
+        // every candle, one window at a time (the stream predicts in one batch)
+        for (let i = WINDOW_LENGTH - 1; i < candles.length; i++) {
+          const window = new Float32Array(WINDOW_SIZE);
+          writeWindow(cols, i, window);
+          const probs = await cnn.predict(window, 1);
+          const expected = PATTERN_NAMES.filter((p, j) => probs[j]! >= cnn.thresholds[p]);
+          const got = byTime.get(candles[i]!.time);
+          expect(got?.cnn ?? [], `candle ${i}`).toEqual(expected);
+          if (expected.length > 0) cnnMarked++;
+        }
+        expect(cnnMarked).toBeGreaterThan(20);
+      } finally {
+        cnn.dispose();
+      }
+    },
+    120_000,
+  );
 });
