@@ -41,12 +41,18 @@ def fit_stack(S: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.array([k, b])
 
 
+def fit_residual_interval(s: np.ndarray, z: np.ndarray, k: float, cap: int = 400_000) -> dict:
+    """Interval quantiles of z - k s (rows strided to at most `cap`), as fit_calibration fits them."""
+    step = max(1, int(np.ceil(len(s) / cap)))
+    return fit_interval(z[::step] - k * s[::step])
+
+
 def fit_calibration(s: np.ndarray, z: np.ndarray, k: float, cap: int = 400_000) -> dict:
     """Confidence curve on |k s| and interval quantiles of z - k s (rows strided to at most `cap`)."""
+    cal = {"interval": fit_residual_interval(s, z, k, cap)}
     step = max(1, int(np.ceil(len(s) / cap)))
     s, z = s[::step], z[::step]
     pred = k * s
-    cal = {"interval": fit_interval(z - pred)}
     cal["confidence"] = fit_confidence(np.abs(pred), direction_hit(pred, z)) if k > 0 else {"x": [0.0], "p": [0.5]}
     return cal
 
@@ -112,7 +118,7 @@ def crossfit_fold_metrics(signal, y, vol_h, fold_id, n_folds, groups, directiona
             cal = {"interval": fit_interval(z[other][::step])}
         elif weighted.any():
             cal = fit_calibration(served_z[weighted], z[weighted], 1.0)
-            cal["interval"] = fit_calibration(served_z[other], z[other], 1.0)["interval"]
+            cal["interval"] = fit_residual_interval(served_z[other], z[other], 1.0)
         else:
             cal = fit_calibration(served_z[other], z[other], 0.0)
         for g, mask in groups.items():

@@ -39,7 +39,9 @@ import onnx_convert  # noqa: E402
 from calibration import fit_interval  # noqa: E402
 from dataset import load_dataset, past_log_return, usable_rows, walk_forward_folds  # noqa: E402
 from members import MEMBERS, WEIGHTS, fit_hist_gbdt, fit_random_forest, fit_xgboost  # noqa: E402
-from metrics import crossfit_fold_metrics, fit_calibration, fit_shrink, fit_stack, score, spearman, summarize  # noqa: E402
+from metrics import (  # noqa: E402
+    crossfit_fold_metrics, fit_calibration, fit_residual_interval, fit_shrink, fit_stack, score, spearman, summarize,
+)
 from ood import fit_ood, ood_scores  # noqa: E402
 
 OPTIONAL_INPUTS = ["vol_rank_500", "sma200_z"]
@@ -245,7 +247,7 @@ def main() -> None:
         # confidence from the timeframes that serve a forecast (a zero forecast has no direction); interval from all
         weighted = (k_row > 0) | (b_row > 0)
         cal = fit_calibration(served_z[weighted], z[ev][weighted], 1.0) if weighted.any() else fit_calibration(served_z, z[ev], 0.0)
-        cal["interval"] = fit_calibration(served_z, z[ev], 1.0)["interval"]
+        cal["interval"] = fit_residual_interval(served_z, z[ev], 1.0)
         cal["interval_zero"] = fit_interval(z[ev][:: max(1, len(ev) // 400_000)])
 
         # shipped fit: the members learn what the shipped prior leaves
