@@ -209,18 +209,24 @@ export function logReturn5Of(features: ArrayLike<number>, offset = 0): number {
   return features[offset + I.r5]!;
 }
 
-/** logReturn5Of of every row of a model-feature matrix. */
-export function logReturn5Column(features: ArrayLike<number>, rows: number): Float64Array {
+/** One per-row value (`of(features, offset)`) for every row of a model-feature matrix. */
+function columnOf(
+  features: ArrayLike<number>,
+  rows: number,
+  of: (features: ArrayLike<number>, offset: number) => number,
+): Float64Array {
   const nf = MODEL_FEATURE_NAMES.length;
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = logReturn5Of(features, r * nf);
+  for (let r = 0; r < rows; r++) out[r] = of(features, r * nf);
   return out;
+}
+
+/** logReturn5Of of every row of a model-feature matrix. */
+export function logReturn5Column(features: ArrayLike<number>, rows: number): Float64Array {
+  return columnOf(features, rows, logReturn5Of);
 }
 
 /** Per-candle volatility of every row of a model-feature matrix. */
 export function sigmaColumn(features: ArrayLike<number>, rows: number): Float64Array {
-  const nf = MODEL_FEATURE_NAMES.length;
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = sigmaOf(features, r * nf);
-  return out;
+  return columnOf(features, rows, sigmaOf);
 }
