@@ -23,6 +23,8 @@ export interface TrainArgs {
   threads?: number;
   shuffleTargets?: boolean;
   injectTarget?: boolean;
+  /** Refit only the OOD check of the run already in `out` / `work` (train.py --ood-only). */
+  oodOnly?: boolean;
   /** Inherit stdio (progress on the console) instead of capturing it. */
   inherit?: boolean;
 }
@@ -47,6 +49,7 @@ export function runTrainPy(a: TrainArgs): string {
   ];
   if (a.shuffleTargets) args.push('--shuffle-targets');
   if (a.injectTarget) args.push('--inject-target');
+  if (a.oodOnly) args.push('--ood-only');
   const r = spawnSync('nice', args, {
     encoding: 'utf8',
     stdio: a.inherit ? 'inherit' : 'pipe',

@@ -8,6 +8,7 @@
  *
  *   tsx training/ensemble/run.ts [--config C] [--out DIR] [--work DIR] [--manifest FILE | --no-manifest]
  *                                [--skip-export] [--skip-train (only re-check parity and rewrite the manifest)]
+ *                                [--ood-only (refit only the OOD check of the run in --out/--work, then as --skip-train)]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'no-manifest': { type: 'boolean', default: false },
     'skip-export': { type: 'boolean', default: false },
     'skip-train': { type: 'boolean', default: false },
+    'ood-only': { type: 'boolean', default: false },
     data: { type: 'string' },
     threads: { type: 'string', default: '1' },
   },
@@ -45,7 +47,16 @@ if (problem) {
 }
 const config = JSON.parse(readFileSync(values.config, 'utf8')) as TrainingConfig;
 const dataOut = join(values.work, 'data');
-if (!values['skip-train']) {
+if (values['ood-only']) {
+  runTrainPy({
+    data: dataOut,
+    config: values.config,
+    out: values.out,
+    work: values.work,
+    oodOnly: true,
+    inherit: true,
+  });
+} else if (!values['skip-train']) {
   if (!values['skip-export']) exportFeatures(config, values.data ?? defaultCandlesDir(), dataOut);
   runTrainPy({
     data: dataOut,
@@ -80,7 +91,7 @@ if (!values['no-manifest']) {
       );
   }
   writeFileSync(reportPath, JSON.stringify(report, null, 1));
-  if (!values['skip-train']) {
+  if (!values['skip-train'] && !values['ood-only']) {
     // wall time of the whole pipeline (export + training + conversion + parity), kept for later --skip-train runs
     report['train_seconds'] = Math.round((performance.now() - t0) / 100) / 10;
     writeFileSync(reportPath, JSON.stringify(report, null, 1));

@@ -42,7 +42,7 @@ from members import MEMBERS, WEIGHTS, fit_hist_gbdt, fit_random_forest, fit_xgbo
 from metrics import (  # noqa: E402
     crossfit_fold_metrics, fit_calibration, fit_residual_interval, fit_shrink, fit_stack, score, spearman, summarize,
 )
-from ood import fit_ood, ood_scores  # noqa: E402
+from ood import fit_ood, ood_flags, volatility_level  # noqa: E402
 
 OPTIONAL_INPUTS = ["vol_rank_500", "sma200_z"]
 # two ICs closer than this are equal (the prior alone and the reversal baseline differ only in float rounding)
@@ -104,6 +104,47 @@ def model_file(member: str, h: int) -> str:
     return f"{member}_h{h}.onnx"
 
 
+def fit_ood_block(ds, config, trainable, evaluable, foreign_idx, foreign_report: dict) -> dict:
+    """The OOD check (ood.py): dissimilarity reference = a strided sample of the shipped fit's training rows,
+    threshold on evaluable rows, volatility range from the training rows; each foreign file's flag rate goes into
+    foreign_report."""
+    names = ds.feature_names
+    vol = volatility_level(ds.sigma, ds.tf_ms / 60_000.0)
+    ood_rows = strided(np.flatnonzero(trainable), int(config["ood_sample"]))
+    check_rows = strided(np.flatnonzero(evaluable), 60_000)
+    ood = fit_ood(ds.X, names, ood_rows, check_rows, float(config["ood_quantile"]), vol, np.flatnonzero(trainable))
+    fs = ood_flags(ood, ds.X[foreign_idx], names, vol[foreign_idx]) if len(foreign_idx) else np.zeros(0, dtype=bool)
+    for i, spec in enumerate(ds.meta["files"]):
+        if spec.get("role") == "foreign":
+            sel = ds.file_index[foreign_idx] == i
+            foreign_report.setdefault(spec["file"], {})["ood_flag_rate"] = float(np.mean(fs[sel])) if sel.any() else None
+    v = ood["volatility"]
+    log(f"ood: threshold {ood['threshold']:.3f}, mean pairwise {ood['mean_pairwise']:.3f}, "
+        f"volatility level range [{v['min']:.2f}, {v['max']:.2f}]")
+    return ood
+
+
+def refit_ood_only(args, ds, config, trainable, evaluable, foreign_idx) -> None:
+    """--ood-only: refit the OOD check of an existing run (params in --out, report in --work) without refitting the
+    trees; the same rows and code as a full run, so a full run reproduces it."""
+    params_path = os.path.join(args.out, "price-ensemble.json")
+    report_path = os.path.join(args.work, "report.json")
+    with open(params_path, encoding="utf8") as fh:
+        params = json.load(fh)
+    with open(report_path, encoding="utf8") as fh:
+        report = json.load(fh)
+    foreign_report = report["metrics"]["foreign"]
+    ood = fit_ood_block(ds, config, trainable, evaluable, foreign_idx, foreign_report)
+    params["ood"] = ood
+    params["version"] = report["version"] = config["version"]
+    report["ood"] = {k: ood[k] for k in ("threshold", "quantile", "mean_pairwise", "features", "volatility")}
+    with open(params_path, "w", encoding="utf8") as fh:
+        json.dump(params, fh, indent=1)
+    with open(report_path, "w", encoding="utf8") as fh:
+        json.dump(report, fh, indent=1)
+    log(f"ood refitted -> {params_path}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", required=True, help="feature export folder")
@@ -113,6 +154,7 @@ def main() -> None:
     ap.add_argument("--shuffle-targets", action="store_true", help="leakage control: permute training targets")
     ap.add_argument("--inject-target", action="store_true", help="positive control: add the target as an input")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ood-only", action="store_true", help="refit only the OOD check of the run in --out/--work")
     args = ap.parse_args()
 
     t_start = time.time()
@@ -158,6 +200,9 @@ def main() -> None:
     fitted_final: dict = {}
     parity_pred: dict = {}
     foreign_idx = np.flatnonzero(foreign & usable)
+    if args.ood_only:
+        refit_ood_only(args, ds, config, trainable, evaluable, foreign_idx)
+        return
     parity_rows = np.sort(rng.choice(foreign_idx, size=min(256, len(foreign_idx)), replace=False)) if len(foreign_idx) else np.flatnonzero(evaluable)[:256]
     warm = np.flatnonzero(~usable & np.isfinite(ds.X[:, 1]))[:32]
     parity_rows = np.concatenate([parity_rows, warm])
@@ -296,16 +341,7 @@ def main() -> None:
             **cal,
         }
 
-    # OOD reference: a strided sample of the shipped fit's training rows; threshold on evaluable rows
-    ood_rows = strided(np.flatnonzero(trainable), int(config["ood_sample"]))
-    check_rows = strided(np.flatnonzero(evaluable), 60_000)
-    ood = fit_ood(ds.X, names, ood_rows, check_rows, float(config["ood_quantile"]))
-    fs = ood_scores(ood, ds.X[foreign_idx], names) if len(foreign_idx) else np.zeros(0)
-    for i, spec in enumerate(files):
-        if spec.get("role") == "foreign":
-            sel = ds.file_index[foreign_idx] == i
-            foreign_report.setdefault(spec["file"], {})["ood_flag_rate"] = float(np.mean(fs[sel] > ood["threshold"])) if sel.any() else None
-    log(f"ood: threshold {ood['threshold']:.3f}, mean pairwise {ood['mean_pairwise']:.3f}")
+    ood = fit_ood_block(ds, config, trainable, evaluable, foreign_idx, foreign_report)
 
     used_files = [f for i, f in enumerate(files) if np.any(trainable & (ds.file_index == i))]
     params = {
@@ -356,7 +392,7 @@ def main() -> None:
         "claims": claims,
         "shrink": shrink,
         "reversal_weight": reversal_weight,
-        "ood": {k: ood[k] for k in ("threshold", "quantile", "mean_pairwise", "features")},
+        "ood": {k: ood[k] for k in ("threshold", "quantile", "mean_pairwise", "features", "volatility")},
         "train_seconds": round(time.time() - t_start, 1),
         "fit_seconds_per_horizon": timings,
         "controls": {"shuffle_targets": args.shuffle_targets, "inject_target": args.inject_target},

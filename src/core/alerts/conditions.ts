@@ -1,4 +1,4 @@
-import type { Insight } from '../insights/types';
+import { oodText, type Insight } from '../insights/types';
 import type { PatternName } from '../patterns/names';
 
 /**
@@ -38,7 +38,7 @@ export type AlertInsight = Pick<
   Insight,
   'symbol' | 'timeframe' | 'time' | 'current_price' | 'signals' | 'patterns' | 'price_predictions'
 > & {
-  ood?: { score: number; flag: boolean } | null;
+  ood?: Insight['ood'];
 };
 
 /** What a condition sees: the current insight and the latest insight of an EARLIER candle (null at first). */
@@ -76,7 +76,7 @@ export function conditionHolds(
       return null;
     }
     case 'ood':
-      return insight.ood?.flag ? `out-of-distribution warning (score ${insight.ood.score.toFixed(2)})` : null;
+      return insight.ood?.flag ? `out-of-distribution warning: ${oodText(insight.ood)}` : null;
   }
 }
 

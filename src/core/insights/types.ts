@@ -5,6 +5,7 @@ import {
   type HorizonPrediction,
   type PriceHorizon,
 } from '../models/price-ensemble-params';
+import type { OodResult } from '../models/price-ood';
 import type { PatternName } from '../patterns/names';
 
 export type { AbstainReason, EnsembleMember, HorizonPrediction };
@@ -14,10 +15,16 @@ export type Horizon = PriceHorizon extends `${infer N extends number}` ? N : nev
 export type HorizonKey = `${Horizon}`;
 export const HORIZONS: readonly Horizon[] = Object.freeze(PRICE_HORIZONS.map((h) => Number(h) as Horizon));
 
-/** The dissimilarity of the current inputs to the training data (SPEC §2). */
-export interface OodStatus {
-  score: number;
-  flag: boolean;
+/** The dissimilarity of the current inputs to the training data (SPEC §2), with the reason when flagged. */
+export type OodStatus = OodResult;
+
+/** One line on the out-of-distribution check (the prediction panel and the alerts show it). */
+export function oodText(ood: OodStatus): string {
+  const di = `dissimilarity ${ood.score.toFixed(2)}`;
+  if (!ood.flag) return `In distribution (${di}).`;
+  return ood.reason === 'volatility'
+    ? `Out of distribution: this market moves faster or slower than any the model was trained on (${di}); every horizon abstains.`
+    : `Out of distribution: these candles look unlike the training data (${di}); every horizon abstains.`;
 }
 
 /** Plain words for an abstention reason (the panel and the signal reasons show them). */

@@ -69,6 +69,8 @@ export interface OodParams {
   mean_pairwise: number;
   threshold: number;
   quantile: number;
+  /** The range of the volatility level (price-ood.ts `volatilityLevel`) the training rows span, with a margin. */
+  volatility: { min: number; max: number };
 }
 
 export interface PriceEnsembleParams {
@@ -203,6 +205,10 @@ function parseOod(v: unknown): OodParams {
   if (sample.length === 0 || sample.length % d !== 0) fail('ood.sample must hold whole points');
   const meanPairwise = finite(v['mean_pairwise'], 'ood.mean_pairwise');
   if (!(meanPairwise > 0)) fail('ood.mean_pairwise must be positive');
+  const vol = v['volatility'];
+  if (!isRecord(vol)) fail('ood.volatility is missing (retrain with npm run train:ensemble)');
+  const volatility = { min: finite(vol['min'], 'ood.volatility.min'), max: finite(vol['max'], 'ood.volatility.max') };
+  if (!(volatility.min < volatility.max)) fail('ood.volatility.min must be below ood.volatility.max');
   return {
     features: features as string[],
     center,
@@ -211,6 +217,7 @@ function parseOod(v: unknown): OodParams {
     mean_pairwise: meanPairwise,
     threshold: finite(v['threshold'], 'ood.threshold'),
     quantile: finite(v['quantile'], 'ood.quantile'),
+    volatility,
   };
 }
 

@@ -2,7 +2,7 @@ import type * as Ort from 'onnxruntime-web';
 import { parseTimeframe, timeframeMs } from '../candles/timeframe';
 import { AdaptiveCalibration } from './price-adaptive';
 import { spread } from './price-calibration';
-import { OodScorer, type OodResult } from './price-ood';
+import { OodScorer, volatilityLevel, type OodResult } from './price-ood';
 import {
   PRICE_INPUT_NAMES,
   priceInputMatrix,
@@ -222,7 +222,7 @@ export class PriceEnsemble {
     logRet5: number,
     timeframe: string,
   ): PriceOutput {
-    const ood = this.ood.evaluate(inputs, offset);
+    const ood = this.ood.evaluate(inputs, offset, volatilityLevel(sigma, timeframe));
     const w = this.params.weights;
     const predictions = {} as Record<PriceHorizon, HorizonPrediction>;
     for (const h of PRICE_HORIZONS) {

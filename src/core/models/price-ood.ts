@@ -1,15 +1,36 @@
 /**
- * Out-of-distribution score of the price inputs: FreqAI's dissimilarity index (freqtrade, freqai/data_kitchen.py
- * `compute_DI_values`): the mean Euclidean distance from the current standardized input vector to a reference
- * sample of training points, divided by the mean pairwise distance within that sample. Above the threshold
- * chosen on held-out rows (a high quantile of the score there) the stream is out of distribution and every
- * horizon abstains. The Python twin is training/ensemble/ood.py.
+ * Out-of-distribution check of the price inputs, two parts (the Python twin, with the reasons for both, is
+ * training/ensemble/ood.py):
+ * - the score: FreqAI's dissimilarity index (freqtrade, freqai/data_kitchen.py `compute_DI_values`), the mean
+ *   Euclidean distance from the current standardized input vector to a reference sample of training points,
+ *   divided by the mean pairwise distance within that sample; flagged above the threshold chosen on held-out rows
+ *   (a high quantile of the score there);
+ * - the pace: the volatility level ln(sigma / sqrt(timeframe minutes)) outside the range the training rows span.
+ *   The regime inputs are all scaled by sigma, so the score alone cannot see a market that moves faster than any
+ *   trained on.
+ * Flagged, the stream is out of distribution and every horizon abstains.
  */
+import { isTimeframe, timeframeMs } from '../candles/timeframe';
 import type { OodParams } from './price-ensemble-params';
 
+/** Why a row is out of distribution: its inputs are far from the training sample, or its pace is out of range. */
+export type OodReason = 'dissimilar' | 'volatility';
+
 export interface OodResult {
+  /** The dissimilarity index. */
   score: number;
   flag: boolean;
+  /** null when not flagged. */
+  reason: OodReason | null;
+}
+
+/**
+ * ln(sigma / sqrt(timeframe minutes)): how fast the market moves per minute, comparable across timeframes; null for
+ * a timeframe the check cannot place (then only the dissimilarity index judges).
+ */
+export function volatilityLevel(sigma: number, timeframe: string): number | null {
+  if (!isTimeframe(timeframe)) return null;
+  return Math.log(sigma) - 0.5 * Math.log(timeframeMs(timeframe) / 60_000);
 }
 
 export class OodScorer {
@@ -59,8 +80,15 @@ export class OodScorer {
     return total / this.points / this.params.mean_pairwise;
   }
 
-  evaluate(inputs: ArrayLike<number>, offset = 0): OodResult {
+  /** The check of one row; `volLevel` from `volatilityLevel` (NaN counts as out of range, null skips it). */
+  evaluate(inputs: ArrayLike<number>, offset: number, volLevel: number | null): OodResult {
     const score = this.score(inputs, offset);
-    return { score, flag: !(score <= this.params.threshold) };
+    const { min, max } = this.params.volatility;
+    const reason: OodReason | null = !(score <= this.params.threshold)
+      ? 'dissimilar'
+      : volLevel !== null && !(volLevel >= min && volLevel <= max)
+        ? 'volatility'
+        : null;
+    return { score, flag: reason !== null, reason };
   }
 }

@@ -99,14 +99,14 @@ describe('alert conditions', () => {
   });
 
   it('out-of-distribution: fires on the flag when the insight reports it, never when it does not', () => {
-    const flagged = insight(9, { ood: { score: 3.2, flag: true } });
+    const flagged = insight(9, { ood: { score: 3.2, flag: true, reason: 'dissimilar' } });
     expect(
       alertsToFire(alerts, { current: flagged, previous: insight(8) }, none, STREAM).map((f) => f.alertId),
     ).toEqual([4]);
     expect(
       alertsToFire(
         alerts,
-        { current: insight(9, { ood: { score: 0.2, flag: false } }), previous: insight(8) },
+        { current: insight(9, { ood: { score: 0.2, flag: false, reason: null } }), previous: insight(8) },
         none,
         STREAM,
       ),

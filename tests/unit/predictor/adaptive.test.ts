@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveCalibration, type Served } from '../../../src/core/models/price-adaptive';
 import type { HorizonParams, PriceHorizon } from '../../../src/core/models/price-ensemble-params';
-import { OodScorer } from '../../../src/core/models/price-ood';
+import { OodScorer, volatilityLevel } from '../../../src/core/models/price-ood';
 
 const HS: PriceHorizon[] = ['1', '5', '15', '60'];
 const horizonParams = (): Record<PriceHorizon, HorizonParams> => {
@@ -157,16 +157,41 @@ describe('OOD dissimilarity index', () => {
       mean_pairwise: pair / (200 * 199),
       threshold: 1.5,
       quantile: 0.995,
+      volatility: { min: -10, max: -3 },
     },
     names,
   );
 
   it('scores a typical point near 1 and a far one far above the threshold', () => {
     expect(scorer.score([0, 0, 0])).toBeLessThan(1);
-    expect(scorer.evaluate([0.5, -0.3, 0.2]).flag).toBe(false);
-    const far = scorer.evaluate([40, 0, 0]);
+    expect(scorer.evaluate([0.5, -0.3, 0.2], 0, -7)).toEqual({
+      score: scorer.score([0.5, -0.3, 0.2]),
+      flag: false,
+      reason: null,
+    });
+    const far = scorer.evaluate([40, 0, 0], 0, -7);
     expect(far.flag).toBe(true);
+    expect(far.reason).toBe('dissimilar');
     expect(far.score).toBeGreaterThan(10);
+  });
+
+  it('flags a typical point whose market moves faster or slower than the trained range, or whose pace is NaN', () => {
+    for (const level of [-2.9, -10.5, NaN]) {
+      const r = scorer.evaluate([0.5, -0.3, 0.2], 0, level);
+      expect(r.flag, `level ${level}`).toBe(true);
+      expect(r.reason).toBe('volatility');
+    }
+    // the bounds are inside; a timeframe the check cannot place (null) is judged by the score alone
+    expect(scorer.evaluate([0.5, -0.3, 0.2], 0, -3).flag).toBe(false);
+    expect(scorer.evaluate([0.5, -0.3, 0.2], 0, -10).flag).toBe(false);
+    expect(scorer.evaluate([0.5, -0.3, 0.2], 0, null).flag).toBe(false);
+  });
+
+  it('measures the pace per minute: the same per-minute volatility gives the same level on every timeframe', () => {
+    expect(volatilityLevel(0.001, '1m')).toBeCloseTo(Math.log(0.001), 12);
+    expect(volatilityLevel(0.001 * Math.sqrt(60), '1h')).toBeCloseTo(Math.log(0.001), 12);
+    expect(volatilityLevel(0.001 * Math.sqrt(1440), '1d')).toBeCloseTo(Math.log(0.001), 12);
+    expect(volatilityLevel(0.001, 'unknown')).toBeNull();
   });
 
   it('treats a missing input as the median and NaN scores as out of distribution', () => {

@@ -105,7 +105,8 @@ describe.skipIf(!shipped)('shipped price ensemble', () => {
         }
       }
       expect(n).toBeGreaterThan(2700);
-      expect(flagged / n).toBeLessThan(0.02);
+      // ordinary candles, sharp moves included, are not flagged (2.1.0's 99.5% threshold flagged 0.05-0.3% of them)
+      expect(flagged / n).toBeLessThan(0.001);
     },
   );
 
@@ -145,7 +146,8 @@ describe.skipIf(!shipped)('shipped price ensemble', () => {
     const cols = toColumns(synthetic);
     const m = modelFeatureMatrix(cols);
     const batch = await ensemble.predictSeries(m.values, m.rows, cols.close, '1m');
-    for (let r = 1405; r < 1500; r++) {
+    // flagged from the fourth such candle on: the per-minute volatility leaves the trained range
+    for (let r = 1403; r < 1500; r++) {
       expect(batch.oodFlag[r], `row ${r}`).toBe(1);
       for (const h of PRICE_HORIZONS) expect(batch.horizons[h].skill[r]).toBe(0);
     }
