@@ -32,6 +32,7 @@ export const ABSTAIN_TEXT: Record<AbstainReason, string> = {
   no_edge: 'no edge at this horizon (the walk-forward evaluation shows no robust skill)',
   untested_timeframe: 'no edge at this horizon (this timeframe was never validated)',
   out_of_distribution: 'no edge at this horizon (the market looks unlike the training data)',
+  no_direction: 'no forecast at this candle (the close is where it was 5 candles ago: no direction to call)',
 };
 
 export interface PatternsPart {

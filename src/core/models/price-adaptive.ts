@@ -13,7 +13,10 @@
  * z falls below the lower end, dLo steps down by eta * w * (1 - 0.1), else up by eta * w * 0.1 (likewise for
  * the upper end), so each side misses 10% of the time in the long run whatever the market (w: half the
  * trained interval width).
- * Confidence of a claimed prediction: curve(|ret| / vol_h) + b, clamped to [0.01, 0.99]; b += gamma * (hit - conf).
+ * Confidence of a claimed prediction: curve(|ret| / vol_h) + b, clamped to [0.01, 0.99]; b += (gamma / h) * (hit - conf).
+ * The step is divided by the horizon because consecutive h-candle outcomes overlap by h - 1 candles: about one
+ * independent outcome arrives every h candles, and a full step per candle made b wander with the shared noise
+ * (on the OKX 1m file it drove the confidence error at h = 15 and 60 to 0.047; with gamma / h, 0.028 and 0.011).
  */
 import { interpolateConfidence } from './price-calibration';
 import type { HorizonParams, PriceHorizon } from './price-ensemble-params';
@@ -102,7 +105,7 @@ export class AdaptiveCalibration {
         if (!missLo && !missHi) s.covered++;
         if (p.claimed) {
           const hit = (p.ret > 0 && y > 0) || (p.ret < 0 && y < 0) ? 1 : 0;
-          s.bias += ADAPT_GAMMA * (hit - p.confidence);
+          s.bias += (ADAPT_GAMMA / s.h) * (hit - p.confidence);
         }
       }
     }

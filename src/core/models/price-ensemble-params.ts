@@ -12,9 +12,10 @@ export type EnsembleMember = (typeof ENSEMBLE_MEMBERS)[number];
 
 /**
  * Why a horizon abstains: no proven edge at this (timeframe, horizon), a timeframe the walk-forward never
- * tested, or an out-of-distribution stream.
+ * tested, an out-of-distribution stream, or a forecast of exactly no move (a claimed horizon whose prior and
+ * trees give 0: no direction to be right about, e.g. the close equals the close 5 candles earlier).
  */
-export type AbstainReason = 'no_edge' | 'untested_timeframe' | 'out_of_distribution';
+export type AbstainReason = 'no_edge' | 'untested_timeframe' | 'out_of_distribution' | 'no_direction';
 
 /** The predictor's output for one horizon (what insights show). */
 export interface HorizonPrediction {

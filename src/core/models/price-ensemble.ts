@@ -18,6 +18,7 @@ import {
   parsePriceEnsembleParams,
   PRICE_HORIZONS,
   PriceEnsembleLoadError,
+  type AbstainReason,
   type EnsembleMember,
   type HorizonPrediction,
   type PriceEnsembleParams,
@@ -232,7 +233,6 @@ export class PriceEnsemble {
       // (weights fitted on out-of-fold predictions; train.py)
       const prior = -(this.params.reversal_weight[timeframe]?.[h] ?? 0) * logRet5;
       const tested = this.params.claims[timeframe] !== undefined;
-      const claimed = this.claims(timeframe, h) && !ood.flag;
       let zEns = 0;
       const models = {} as Record<EnsembleMember, number>;
       const memberCloses: number[] = [];
@@ -242,7 +242,20 @@ export class PriceEnsemble {
         models[m] = close * Math.exp(shrink * zm * volH + prior);
         memberCloses.push(models[m]);
       }
-      const served = adaptive.serve(h, { ret: shrink * zEns * volH + prior, volH, claimed });
+      const ret = shrink * zEns * volH + prior;
+      // a forecast of exactly no move has no direction to be right about: it abstains (same 0, and its confidence
+      // would only count misses)
+      const reason: AbstainReason | null = ood.flag
+        ? 'out_of_distribution'
+        : !this.claims(timeframe, h)
+          ? tested
+            ? 'no_edge'
+            : 'untested_timeframe'
+          : ret === 0
+            ? 'no_direction'
+            : null;
+      const claimed = reason === null;
+      const served = adaptive.serve(h, { ret, volH, claimed });
       predictions[h] = {
         prediction: claimed ? close * Math.exp(served.ret) : close,
         return: served.ret,
@@ -252,7 +265,7 @@ export class PriceEnsemble {
         std: spread(memberCloses),
         models,
         skill: claimed,
-        abstain_reason: claimed ? null : ood.flag ? 'out_of_distribution' : tested ? 'no_edge' : 'untested_timeframe',
+        abstain_reason: reason,
       };
     }
     return { predictions, ood };

@@ -132,6 +132,34 @@ describe('adaptive calibration', () => {
     expect(last!.confidence).toBeGreaterThan(0.65);
     expect(last!.confidence).toBeLessThan(0.75);
   });
+
+  it('the confidence bias steps by gamma / h: overlapping h-candle outcomes move it no more than one per h candles', () => {
+    // coin-flip outcomes: the bias should stay near 0; the same stream scored at h = 1 and h = 60
+    const a = new AdaptiveCalibration(horizonParams());
+    const z = normals(30_000, 5);
+    let close = 100;
+    const conf: Record<'1' | '60', number[]> = { '1': [], '60': [] };
+    for (let r = 0; r < 30_000; r++) {
+      const served = {
+        '1': a.serve('1', { ret: 0.0005, volH: 0.001, claimed: true }),
+        '60': a.serve('60', { ret: 0.0005 * Math.sqrt(60), volH: 0.001 * Math.sqrt(60), claimed: true }),
+      };
+      a.observeClose(close);
+      a.commit('1', served['1'], close, 0.001, true);
+      a.commit('60', served['60'], close, 0.001 * Math.sqrt(60), true);
+      close *= Math.exp(0.001 * z[r]!);
+      if (r > 5000) for (const h of ['1', '60'] as const) conf[h].push(served[h].confidence);
+    }
+    const sd = (v: number[]) => {
+      const m = v.reduce((x, y) => x + y, 0) / v.length;
+      return Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / v.length);
+    };
+    // h = 1: independent outcomes, spread ~ sqrt(gamma / 8) = 0.025; h = 60 shares each outcome 60 times but steps
+    // 60 times smaller, so it wanders no more (a full step per candle gave it about 0.1)
+    expect(sd(conf['1'])).toBeGreaterThan(0.01);
+    expect(sd(conf['1'])).toBeLessThan(0.04);
+    expect(sd(conf['60'])).toBeLessThan(0.04);
+  });
 });
 
 describe('OOD dissimilarity index', () => {

@@ -134,6 +134,35 @@ describe.skipIf(!shipped)('shipped price ensemble', () => {
     },
   );
 
+  it.skipIf(!hasCandleData)(
+    'a claimed horizon whose forecast is exactly no move (close = close 5 candles earlier) abstains: no direction',
+    async () => {
+      const candles = loadCandles('binance_ETHUSDT_1m_2024-05_2024-06.csv').slice(-2500);
+      const flat = [2000, 2100, 2200, 2300];
+      for (const r of flat) {
+        const close = candles[r - 5]!.close;
+        const c = candles[r]!;
+        candles[r] = { ...c, close, high: Math.max(c.high, close), low: Math.min(c.low, close) };
+      }
+      const cols = toColumns(candles);
+      const m = modelFeatureMatrix(cols);
+      const batch = await ensemble.predictSeries(m.values, m.rows, cols.close, '1m');
+      let checked = 0;
+      for (const h of PRICE_HORIZONS) {
+        if (!ensemble.claims('1m', h) || ensemble.params.shrink['1m']![h] !== 0) continue;
+        const c = batch.horizons[h];
+        for (const r of flat) {
+          expect(batch.oodFlag[r]).toBe(0);
+          expect([c.skill[r], c.return[r], c.confidence[r], c.prediction[r]]).toEqual([0, 0, 0.5, cols.close[r]]);
+          // the rows around it claim
+          expect(c.skill[r + 1]).toBe(1);
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
+    },
+  );
+
   it.skipIf(!hasCandleData)('flags synthetic out-of-range candles as out of distribution and abstains', async () => {
     const real = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv').slice(0, 1500);
     // from row 1400 on: every candle jumps 8% with a 30% range and 1000x volume
