@@ -4,7 +4,7 @@ import { loadPatternCnnFromDir } from '../../src/core/models/pattern-cnn-node';
 import { toColumns } from '../../src/core/candles/candle';
 import { buildWindows, WINDOW_LENGTH } from '../../src/core/patterns/window';
 import { PATTERN_NAMES } from '../../src/core/patterns/names';
-import { simulatedCandles } from '../unit/pattern-cnn/synthetic';
+import { simulatedCandles } from '../helpers/synthetic';
 import { hasChromium, launchChromium } from '../helpers/browser';
 import { startCnnPage } from './fixtures/cnn-page/harness';
 import type { CnnPageResult } from './fixtures/cnn-page/main';
