@@ -1,6 +1,6 @@
 import { proxy } from 'comlink';
 import type { Candle } from '../core/candles/candle';
-import { REPLAY_EXCHANGE } from '../core/candles/series-key';
+import { REPLAY_EXCHANGE, sameSeries } from '../core/candles/series-key';
 import type { Insight } from '../core/insights/types';
 import type {
   EngineApi,
@@ -18,7 +18,7 @@ import { fanFromInsight, sameInsight, type Fan, type PatternMarker } from './cha
 import type { EndpointOverrides } from './endpoint-overrides';
 import { recordPanelLatency } from './perf';
 import { statusMode, type StatusMode } from './status';
-import { StreamView, replayAfter, sameStream } from './stream-view';
+import { StreamView, replayAfter } from './stream-view';
 import { UpdateBatcher } from './update-batcher';
 import type { StreamSelection } from './url-state';
 
@@ -91,7 +91,7 @@ export interface SessionFlags {
 }
 
 export function sessionFlags(v: SessionView): SessionFlags {
-  const feed = v.status?.feeds.find((f) => sameStream(f, v.view)) ?? null;
+  const feed = v.status?.feeds.find((f) => sameSeries(f, v.view)) ?? null;
   const mode = statusMode(feed, v.replay !== null, v.online);
   const simulated = v.source === 'simulated' || feed?.source === 'simulated' || v.selection.exchange === 'simulated';
   const canSimulate =
@@ -240,7 +240,7 @@ export class StreamSession {
     const key = this.v.view;
     try {
       await this.engine.useSimulated(key.symbol, key.timeframe, key.exchange);
-      if (sameStream(key, this.v.view)) this.set({ source: 'simulated' });
+      if (sameSeries(key, this.v.view)) this.set({ source: 'simulated' });
       await this.refreshStatus();
     } catch (err) {
       this.set({ streamError: `Could not switch to the simulated market: ${describe(err)}` });
@@ -284,7 +284,7 @@ export class StreamSession {
 
   private updateHandler(gen: number, key: StreamKey): (u: StreamUpdate) => void {
     return proxy((u: StreamUpdate) => {
-      if (gen !== this.generation || !sameStream(u.key, key)) return;
+      if (gen !== this.generation || !sameSeries(u.key, key)) return;
       this.streamView.take(u);
       if (u.insight) this.options.onInsight?.(this.v.selection, u.insight);
       if (u.closed && Date.now() - this.lastTrackRecordAt > TRACK_RECORD_MIN_GAP_MS) void this.refreshTrackRecord();

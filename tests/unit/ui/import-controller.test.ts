@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../../helpers/memory-storage';
 import type { Timeframe } from '../../../src/core/candles/timeframe';
 import { formatTime } from '../../../src/ui/format';
 import { ImportController } from '../../../src/ui/import-controller';
 import type { ImportResult } from '../../../workers/engine-api';
-
-class MemoryStorage {
-  readonly items = new Map<string, string>();
-  getItem(k: string): string | null {
-    return this.items.get(k) ?? null;
-  }
-  setItem(k: string, v: string): void {
-    this.items.set(k, v);
-  }
-}
 
 const FIRST = Date.UTC(2023, 0, 1);
 const LAST = Date.UTC(2023, 11, 31, 23);

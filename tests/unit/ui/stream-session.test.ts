@@ -4,6 +4,7 @@ import type { Timeframe } from '../../../src/core/candles/timeframe';
 import type { Insight } from '../../../src/core/insights/types';
 import { PATTERN_NAMES } from '../../../src/core/patterns/names';
 import type { Fan, PatternMarker } from '../../../src/ui/chart-model';
+import { syntheticCandles } from '../store/candles';
 import {
   StreamSession,
   sessionFlags,
@@ -26,14 +27,8 @@ import type {
 const T0 = Date.UTC(2024, 0, 1, 12, 0);
 const BTC: StreamSelection = { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m' };
 
-const candle = (i: number): Candle => ({
-  time: T0 + i * 60_000,
-  open: 100 + i,
-  high: 101 + i,
-  low: 99 + i,
-  close: 100.5 + i,
-  volume: 10,
-});
+const CANDLES = syntheticCandles(10, T0);
+const candle = (i: number): Candle => CANDLES[i]!;
 
 function insightAt(i: number): Insight {
   const rules = Object.fromEntries(PATTERN_NAMES.map((n) => [n, false]));
