@@ -8,7 +8,7 @@ import { toColumns } from '../src/core/candles/candle';
 import type { CnnBackend } from '../src/core/models/pattern-cnn';
 import { loadPatternCnnFromDir } from '../src/core/models/pattern-cnn-node';
 import { buildWindows, WINDOW_LENGTH } from '../src/core/patterns/window';
-import { simulatedCandles } from '../tests/unit/pattern-cnn/synthetic';
+import { simulatedCandles } from '../tests/helpers/synthetic';
 
 const RUNS = 30;
 

@@ -1,4 +1,5 @@
 import type { AlertCondition, StreamAlert } from '../core/alerts/conditions';
+import type { SeriesKey } from '../core/candles/series-key';
 import { withDb, type DbSource } from './connection';
 import type { AlertLogRecord } from './schema';
 
@@ -18,10 +19,7 @@ export class AlertStore {
     );
   }
 
-  async add(
-    stream: { exchange: string; symbol: string; timeframe: string },
-    condition: AlertCondition,
-  ): Promise<number> {
+  async add(stream: SeriesKey, condition: AlertCondition): Promise<number> {
     return withDb(this.source, async (db) => db.add('alerts', { ...stream, condition, createdAt: Date.now() }));
   }
 

@@ -89,22 +89,16 @@ export interface BacktestRecord {
 }
 
 /** An alert condition of one stream (see src/core/alerts). */
-export interface AlertRecord {
+export interface AlertRecord extends SeriesKey {
   id?: number;
-  exchange: string;
-  symbol: string;
-  timeframe: string;
   condition: unknown;
   createdAt: number;
 }
 
 /** One fired alert, for the in-app alert log. */
-export interface AlertLogRecord {
+export interface AlertLogRecord extends SeriesKey {
   id?: number;
   alertId: number;
-  exchange: string;
-  symbol: string;
-  timeframe: string;
   /** Open time of the candle whose insight fired it. */
   time: number;
   message: string;

@@ -1,10 +1,9 @@
 import { alertsToFire, type AlertCondition, type AlertInsight, type StreamAlert } from '../core/alerts/conditions';
+import { seriesId, type SeriesKey } from '../core/candles/series-key';
 import { oneLine } from '../core/util/errors';
 import { AlertStore } from '../store/alert-store';
 import { CandlecastConnection } from '../store/connection';
 import type { AlertLogRecord } from '../store/schema';
-
-type StreamId = { exchange: string; symbol: string; timeframe: string };
 
 /** What the alerts panel shows. */
 export interface AlertsView {
@@ -51,7 +50,7 @@ export class AlertsController {
   }
 
   /** Adds an alert for `stream`; asks for the notification permission now (and only here). */
-  async add(stream: StreamId, condition: AlertCondition): Promise<void> {
+  async add(stream: SeriesKey, condition: AlertCondition): Promise<void> {
     if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
       await Notification.requestPermission();
     }
@@ -71,8 +70,8 @@ export class AlertsController {
   }
 
   /** Call with every insight of the stream on screen; `stream` is what the user picked (not the replay key). */
-  onInsight(stream: StreamId, insight: AlertInsight): void {
-    const key = `${stream.exchange}|${stream.symbol}|${stream.timeframe}`;
+  onInsight(stream: SeriesKey, insight: AlertInsight): void {
+    const key = seriesId(stream);
     if (key !== this.previousKey) {
       this.previousKey = key;
       this.previous = null;

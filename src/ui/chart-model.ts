@@ -420,6 +420,15 @@ export interface LegendText {
   direction: 'up' | 'down' | 'flat';
 }
 
+/** The legend's candle fields in the order shown: the letter before each and its LegendText field. */
+export const LEGEND_FIELDS = [
+  { key: 'open', letter: 'O' },
+  { key: 'high', letter: 'H' },
+  { key: 'low', letter: 'L' },
+  { key: 'close', letter: 'C' },
+  { key: 'volume', letter: 'V' },
+] as const satisfies ReadonlyArray<{ key: keyof LegendText; letter: string }>;
+
 export function legendText(legend: Legend, digits: number): LegendText {
   const { change, changeRatio } = legend;
   const sign = (v: number) => (v > 0 ? '+' : v < 0 ? '−' : '');

@@ -21,37 +21,23 @@ export interface Indicator {
   levels?: number[];
 }
 
+/** A one-line overlay of a moving average: `sma`/`ema` and its period name the id, the label and the feature. */
+function average(kind: 'sma' | 'ema', period: number, color: string): Indicator {
+  const label = `${kind.toUpperCase()} ${period}`;
+  return {
+    id: `${kind}${period}`,
+    label,
+    place: 'overlay',
+    lines: [{ feature: `${kind}_${period}`, label, color, style: 'line' }],
+  };
+}
+
 export const INDICATORS: readonly Indicator[] = [
-  {
-    id: 'sma20',
-    label: 'SMA 20',
-    place: 'overlay',
-    lines: [{ feature: 'sma_20', label: 'SMA 20', color: '#f59e0b', style: 'line' }],
-  },
-  {
-    id: 'sma50',
-    label: 'SMA 50',
-    place: 'overlay',
-    lines: [{ feature: 'sma_50', label: 'SMA 50', color: '#a855f7', style: 'line' }],
-  },
-  {
-    id: 'sma200',
-    label: 'SMA 200',
-    place: 'overlay',
-    lines: [{ feature: 'sma_200', label: 'SMA 200', color: '#64748b', style: 'line' }],
-  },
-  {
-    id: 'ema20',
-    label: 'EMA 20',
-    place: 'overlay',
-    lines: [{ feature: 'ema_20', label: 'EMA 20', color: '#06b6d4', style: 'line' }],
-  },
-  {
-    id: 'ema50',
-    label: 'EMA 50',
-    place: 'overlay',
-    lines: [{ feature: 'ema_50', label: 'EMA 50', color: '#ec4899', style: 'line' }],
-  },
+  average('sma', 20, '#f59e0b'),
+  average('sma', 50, '#a855f7'),
+  average('sma', 200, '#64748b'),
+  average('ema', 20, '#06b6d4'),
+  average('ema', 50, '#ec4899'),
   {
     id: 'bb',
     label: 'Bollinger 20, 2',

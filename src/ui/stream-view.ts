@@ -1,11 +1,6 @@
 import type { Candle } from '../core/candles/candle';
-import type { ReplayState, StreamKey, StreamUpdate, SubscriptionInfo } from '../../workers/engine-api';
+import type { ReplayState, StreamUpdate, SubscriptionInfo } from '../../workers/engine-api';
 import { MarkerHistory, type PatternMarker } from './chart-model';
-
-/** True when both keys name the same stream. */
-export function sameStream(a: StreamKey, b: StreamKey): boolean {
-  return a.exchange === b.exchange && a.symbol === b.symbol && a.timeframe === b.timeframe;
-}
 
 /** What one frame draws: the candles that arrived since the last, whether they replace the chart, new markers. */
 export interface ViewFrame {

@@ -1,33 +1,23 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import type { EngineApi } from '../../workers/engine-api';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 
 interface PageHooks {
   candlecast: { engine: EngineApi };
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('alerts during a replay', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-  });
-  afterAll(async () => {
-    await closeApp?.();
-  });
+  const app = browserSuite();
 
   it('a BUY-signal alert fires during a replay: a system notification through the service worker and a log entry that survives a reload', async () => {
-    const context = await browser.newContext();
-    await context.grantPermissions(['notifications'], { origin: url });
+    const context = await app.browser.newContext();
+    await context.grantPermissions(['notifications'], { origin: app.url });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => 'candlecast' in globalThis);
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     // 50 real 1m candles whose candles 27, 32, 35, 37, 40 and 43 carry BUY pattern signals (replayed at 10 candles
@@ -37,7 +27,7 @@ describe.skipIf(!hasChromium || !hasCandleData)('alerts during a replay', () => 
       (text) => (globalThis as unknown as PageHooks).candlecast.engine.importCandles('btc.csv', text, 'BTCUSDT', '1m'),
       csv,
     );
-    await page.goto(`${url}/?exchange=import&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=import&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => 'candlecast' in globalThis);
     expect(await page.getByRole('note').filter({ hasText: 'A closed tab cannot alert' }).count()).toBe(1);
     await page.getByLabel('Condition').selectOption('signal');

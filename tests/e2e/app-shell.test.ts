@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
-import { startPreview } from '../helpers/preview-server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite } from '../helpers/app-browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 import type { EngineStatus } from '../../workers/engine-api';
 
 async function engineStatus(page: Page): Promise<EngineStatus> {
@@ -15,29 +14,13 @@ async function engineStatus(page: Page): Promise<EngineStatus> {
 }
 
 describe.skipIf(!hasChromium)('app shell in Chromium', () => {
-  let server: PreviewServer;
-  let url: string;
-
-  beforeAll(async () => {
-    ({ server, url } = await startPreview());
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
   describe('without WebGPU flags', () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const app = browserSuite();
 
     it('loads, the worker answers getStatus, and the simulated stream renders candles', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors = watchErrors(page);
-      await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+      await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
 
       const status = await engineStatus(page);
       expect(status.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -62,9 +45,9 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
     });
 
     it('keeps exchange, symbol and timeframe in the URL', async () => {
-      const page = await browser.newPage();
+      const page = await app.browser.newPage();
       const errors = watchErrors(page);
-      await page.goto(`${url}/?exchange=simulated&symbol=ethusdt&tf=5m`);
+      await page.goto(`${app.url}/?exchange=simulated&symbol=ethusdt&tf=5m`);
       await page.waitForFunction(() => document.querySelector('h2')?.textContent?.includes('ETHUSDT'));
       await page.selectOption('select >> nth=1', '15m');
       await page.waitForFunction(() => location.search.includes('tf=15m'));
@@ -75,31 +58,25 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
   });
 
   describe('as an installable PWA', () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const app = browserSuite();
 
     it('serves a web manifest with icons', async () => {
-      const response = await fetch(`${url}/manifest.webmanifest`);
+      const response = await fetch(`${app.url}/manifest.webmanifest`);
       expect(response.ok).toBe(true);
       const manifest = (await response.json()) as { name: string; display: string; icons: Array<{ sizes: string }> };
       expect(manifest.name).toBe('candlecast');
       expect(manifest.display).toBe('standalone');
       expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
       for (const icon of ['/icons/icon-192.png', '/icons/icon-512.png']) {
-        expect((await fetch(`${url}${icon}`)).headers.get('content-type')).toBe('image/png');
+        expect((await fetch(`${app.url}${icon}`)).headers.get('content-type')).toBe('image/png');
       }
     });
 
     it('reloads offline from the service worker and still runs', async () => {
-      const context = await browser.newContext();
+      const context = await app.browser.newContext();
       const page = await context.newPage();
       const errors = watchErrors(page);
-      await page.goto(`${url}/?exchange=simulated`);
+      await page.goto(`${app.url}/?exchange=simulated`);
       await page.waitForFunction(async () => {
         const registration = await navigator.serviceWorker.ready;
         return registration.active?.state === 'activated';
@@ -119,18 +96,12 @@ describe.skipIf(!hasChromium)('app shell in Chromium', () => {
   });
 
   describe('with WebGPU enabled (SwiftShader)', () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await launchChromium({ webgpu: true });
-    });
-    afterAll(async () => {
-      await browser?.close();
-    });
+    const app = browserSuite({ webgpu: true });
 
     it('reports a WebGPU adapter in getStatus', async () => {
-      const page = await browser.newPage();
+      const page = await app.browser.newPage();
       const errors = watchErrors(page);
-      await page.goto(`${url}/?exchange=simulated`);
+      await page.goto(`${app.url}/?exchange=simulated`);
       const status = await engineStatus(page);
       expect(status.webgpu.error).toBeNull();
       expect(status.webgpu.available).toBe(true);

@@ -1,15 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import type { BacktestReport } from '../../src/core/backtest';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import type { BacktestRun, EngineApi } from '../../workers/engine-api';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 
 interface PageHooks {
   candlecast: { engine: EngineApi; proxy<T>(x: T): T };
@@ -18,17 +18,10 @@ interface PageHooks {
 const FILE = 'binance_ETHUSDT_1h_2023-01_2024-01.csv';
 
 describe.skipIf(!hasChromium || !hasCandleData)('backtest: the CLI and the app agree on an imported real file', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
+  const app = browserSuite();
   const dir = mkdtempSync(join(tmpdir(), 'candlecast-e2e-backtest-'));
   const csv = formatCandlesCsv(loadCandles(FILE, 3000));
-
-  beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-  });
   afterAll(async () => {
-    await closeApp?.();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -57,9 +50,9 @@ describe.skipIf(!hasChromium || !hasCandleData)('backtest: the CLI and the app a
     expect(await main(['backtest', input, '--out', out])).toBe(0);
     const cli = JSON.parse(readFileSync(out, 'utf8')) as BacktestReport;
 
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => 'candlecast' in globalThis);
     const { run, progress } = await appBacktest(page);
     expect(run.cached).toBe(false);
@@ -82,15 +75,15 @@ describe.skipIf(!hasChromium || !hasCandleData)('backtest: the CLI and the app a
 
   it('the backtest panel shows the same numbers in its table, with the equity pane and trade markers', async () => {
     const cli = JSON.parse(readFileSync(join(dir, 'bt.json'), 'utf8')) as BacktestReport;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => 'candlecast' in globalThis);
     await page.evaluate(
       (text) => (globalThis as unknown as PageHooks).candlecast.engine.importCandles('eth.csv', text, 'ETHUSDT', '1h'),
       csv,
     );
-    await page.goto(`${url}/?exchange=import&symbol=ETHUSDT&tf=1h`);
+    await page.goto(`${app.url}/?exchange=import&symbol=ETHUSDT&tf=1h`);
     await page.getByRole('button', { name: 'Run backtest' }).click();
     const table = page.getByTestId('backtest-table');
     await table.waitFor({ timeout: 180_000 });

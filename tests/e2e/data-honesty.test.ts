@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { hasChromium, watchErrors } from '../helpers/browser';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
 
 interface PageApi {
@@ -58,22 +58,16 @@ function rowsUnder(page: Page, exchange: string): Promise<Record<string, number>
 }
 
 describe.skipIf(!hasChromium)('data honesty: simulated candles are never an exchange’s', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
+  const app = browserSuite();
   let context: BrowserContext;
 
   beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await closeApp?.();
+    context = await app.browser.newContext();
   });
 
   it('an unreachable exchange: simulated now on request, labelled, and nothing stored under the exchange', async () => {
     // Port 9 (discard) refuses connections: the exchange is unreachable.
-    const appUrl = `${url}/?exchange=binance&symbol=BTCUSDT&tf=1m&rest=${encodeURIComponent('http://127.0.0.1:9')}&ws=${encodeURIComponent('ws://127.0.0.1:9')}`;
+    const appUrl = `${app.url}/?exchange=binance&symbol=BTCUSDT&tf=1m&rest=${encodeURIComponent('http://127.0.0.1:9')}&ws=${encodeURIComponent('ws://127.0.0.1:9')}`;
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(appUrl);

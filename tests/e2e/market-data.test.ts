@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { hasChromium, watchErrors } from '../helpers/browser';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
 import { ExchangeSimulator } from '../sim/server';
 import type { Candle } from '../../src/core/candles/candle';
@@ -62,16 +62,13 @@ function storedCandles(page: Page): Promise<Candle[]> {
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against the local Binance simulator', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
+  const app = browserSuite();
   let sim: ExchangeSimulator;
   let source: Candle[];
   let appUrl: string;
-  let browser: Browser;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
     source = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv', 3000);
     sim = new ExchangeSimulator({
       exchange: 'binance',
@@ -83,13 +80,12 @@ describe.skipIf(!hasChromium || !hasCandleData)('market data in Chromium against
       faults: { kinds: ['disconnect', 'garbage', 'duplicate', 'out-of-order'], everyCandles: 150 },
     });
     const { restUrl, wsUrl } = await sim.listen();
-    appUrl = `${url}/?exchange=binance&symbol=BTCUSDT&tf=1m&rest=${encodeURIComponent(restUrl)}&ws=${encodeURIComponent(wsUrl)}`;
-    context = await browser.newContext();
+    appUrl = `${app.url}/?exchange=binance&symbol=BTCUSDT&tf=1m&rest=${encodeURIComponent(restUrl)}&ws=${encodeURIComponent(wsUrl)}`;
+    context = await app.browser.newContext();
   });
 
   afterAll(async () => {
     await context?.close();
-    await closeApp?.();
     await sim?.close();
   });
 

@@ -1,11 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPatternCnnFromDir } from '../../src/core/models/pattern-cnn-node';
 import { toColumns } from '../../src/core/candles/candle';
 import { buildWindows, WINDOW_LENGTH } from '../../src/core/patterns/window';
 import { PATTERN_NAMES } from '../../src/core/patterns/names';
-import { simulatedCandles } from '../unit/pattern-cnn/synthetic';
-import { hasChromium, launchChromium } from '../helpers/browser';
+import { simulatedCandles } from '../helpers/synthetic';
+import { browserSuite } from '../helpers/app-browser';
+import { hasChromium } from '../helpers/browser';
 import { startCnnPage } from './fixtures/cnn-page/harness';
 import type { CnnPageResult } from './fixtures/cnn-page/main';
 
@@ -19,28 +20,19 @@ function maxAbsDiff(a: readonly number[] | Float32Array, b: readonly number[] | 
 }
 
 describe.skipIf(!hasChromium)('pattern CNN in Chromium: webgpu (SwiftShader), wasm and cpu agree', () => {
-  let browser: Browser;
+  const suite = browserSuite({ webgpu: true, serve: startCnnPage });
   let page: Page;
-  let close: () => Promise<void>;
   let windows: Float32Array;
   const results: Record<string, CnnPageResult> = {};
 
   beforeAll(async () => {
-    const served = await startCnnPage();
-    close = served.close;
-    browser = await launchChromium({ webgpu: true });
-    page = await browser.newPage();
+    page = await suite.browser.newPage();
     page.on('pageerror', (err) => console.error('page error:', err.message));
-    await page.goto(served.url);
+    await page.goto(suite.url);
     await page.waitForFunction(() => document.body.dataset['ready'] === '1', undefined, { timeout: 120_000 });
     const cols = toColumns(simulatedCandles(400, 7));
     const ends = Array.from({ length: BATCH }, (_, k) => WINDOW_LENGTH - 1 + k * 5);
     windows = buildWindows(cols, ends);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await close?.();
   });
 
   for (const backend of ['webgpu', 'wasm', 'cpu'] as const) {

@@ -8,14 +8,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page, Worker } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { EngineStatus } from '../../workers/engine-api';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import { ExchangeSimulator } from '../sim/server';
 
 interface Hooks {
@@ -69,24 +69,15 @@ async function engineWorker(page: Page): Promise<Worker> {
 }
 
 describe.skipIf(!hasChromium)('security in Chromium', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-  });
-  afterAll(async () => {
-    await closeApp?.();
-  });
+  const app = browserSuite();
 
   it('the worker script carries the CSP header; its fetch and websocket to a host outside the policy are refused', async () => {
     const target = await bait();
     try {
       const control = await fetch(target.url); // reachable: only the policy can stop the worker
       expect(await control.text()).toBe('reached');
-      const page = await browser.newPage();
-      await page.goto(simulated(url));
+      const page = await app.browser.newPage();
+      await page.goto(simulated(app.url));
       const worker = await engineWorker(page);
       const headers = (await fetch(worker.url())).headers;
       expect(headers.get('content-security-policy')).toMatch(/connect-src 'self' https:\/\/api\.binance\.com /);
@@ -138,7 +129,7 @@ describe.skipIf(!hasChromium)('security in Chromium', () => {
       });
       const { port, restUrl, wsUrl } = await sim.listen();
       try {
-        const page = await browser.newPage();
+        const page = await app.browser.newPage();
         const errors = watchErrors(page);
         const query = new URLSearchParams({
           exchange: 'binance',
@@ -147,7 +138,7 @@ describe.skipIf(!hasChromium)('security in Chromium', () => {
           rest: `${restUrl}/admin/delete-all?confirm=yes`,
           ws: `${wsUrl}/admin?x=1`,
         });
-        await page.goto(`${url}/?${query}`);
+        await page.goto(`${app.url}/?${query}`);
         await expect(page.locator('[data-field="feed-redirected"]').textContent()).resolves.toBe(
           `Feed redirected to 127.0.0.1:${port} (REST) and 127.0.0.1:${port} (websocket) by this page's link, not the exchange`,
         );
@@ -189,7 +180,7 @@ describe.skipIf(!hasChromium)('security in Chromium', () => {
         preview: { host: '127.0.0.1', port: 0, strictPort: false },
       });
       const address = tampered.httpServer.address() as { port: number };
-      const page = await browser.newPage();
+      const page = await app.browser.newPage();
       await page.goto(simulated(`http://127.0.0.1:${address.port}`));
       const status = await waitForStatus(
         page,

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Candle } from '../../src/core/candles/candle';
 import { hasChromium, watchErrors } from '../helpers/browser';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import type { FeatureSeries } from '../../workers/engine-api';
 import { formatPercent, formatPrice } from '../../src/ui/format';
 
@@ -53,21 +53,12 @@ function engineCandles(page: Page): Promise<Candle[]> {
 }
 
 describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-  });
-  afterAll(async () => {
-    await closeApp?.();
-  });
+  const app = browserSuite();
 
   it('the legend shows the OHLCV and change of the candle under the mouse, the newest one without it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(
       () => Number(document.querySelector('.chart')?.getAttribute('data-candle-count')) >= 500,
       undefined,
@@ -123,9 +114,9 @@ describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
   });
 
   it('overlays and panes chosen in the menu plot the engine’s feature values for the candles on the chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(
       () => Number(document.querySelector('.chart')?.getAttribute('data-candle-count')) >= 500,
       undefined,
@@ -215,9 +206,9 @@ describe.skipIf(!hasChromium)('Chart legend in Chromium', () => {
   });
 
   it('the pattern filter changes the markers shown; the label stays inside the chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     const chart = page.locator('.chart');
     await page.waitForFunction(
       () => Number(document.querySelector('.chart')?.getAttribute('data-marker-total')) > 50,

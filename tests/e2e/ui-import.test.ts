@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 
 describe.skipIf(!hasChromium || !hasCandleData)(
   'import: symbol from the file name, timeframe from the timestamps',
   () => {
-    let closeApp: () => Promise<void>;
-    let url: string;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      ({ url, browser, close: closeApp } = await openAppInBrowser());
-    });
-    afterAll(async () => {
-      await closeApp?.();
-    });
+    const app = browserSuite();
 
     it('reads {exchange}_{SYMBOL}_{interval} names, detects the timeframe and refuses a wrong one', async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors = watchErrors(page);
-      await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+      await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
       await page.waitForFunction(() => document.querySelector('.ai')?.getAttribute('data-insight-time'), undefined, {
         timeout: 20_000,
       });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import { ExchangeSimulator } from '../sim/server';
 import type { Insight } from '../../src/core/insights/types';
 import type { EngineStatus, FeedInfo } from '../../workers/engine-api';
@@ -23,9 +22,7 @@ interface Hooks {
 }
 
 describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange simulator', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
+  const app = browserSuite();
   let sim: ExchangeSimulator;
   let endpoints: { restUrl: string; wsUrl: string };
 
@@ -40,15 +37,13 @@ describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange s
       steps: 4,
     });
     endpoints = await sim.listen();
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
   });
   afterAll(async () => {
-    await closeApp?.();
     await sim?.close();
   });
 
   it('streams live candles from the simulator and shows the engine’s numbers within 10 s', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
     const query = new URLSearchParams({
       exchange: 'binance',
@@ -58,7 +53,7 @@ describe.skipIf(!hasChromium || !hasCandleData)('UI against the local exchange s
       ws: endpoints.wsUrl,
     });
     const t0 = Date.now();
-    await page.goto(`${url}/?${query}`);
+    await page.goto(`${app.url}/?${query}`);
     // The feed must be live from the simulator (its `detail` says why not, e.g. a REST failure).
     await page.waitForFunction(() => 'candlecast' in globalThis);
     let feed: FeedInfo | undefined;

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import type { Insight } from '../../src/core/insights/types';
 import type { EngineStatus, StreamKey, TrackRecord } from '../../workers/engine-api';
@@ -159,22 +159,16 @@ async function waitForModels(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
+  const app = browserSuite();
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-  });
-  afterAll(async () => {
-    await closeApp?.();
   });
 
   it('desktop 1280x800: the panels show the engine’s numbers within 10 s, and a screenshot is taken', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     const errors = watchErrors(page);
-    const ms = await openSimulated(page, url);
+    const ms = await openSimulated(page, app.url);
     expect(ms).toBeLessThan(10_000);
 
     await waitForModels(page);
@@ -231,7 +225,7 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   });
 
   it('phone 390x844: stacked, no horizontal scrolling, panels match the engine, screenshot', async () => {
-    const context = await browser.newContext({
+    const context = await app.browser.newContext({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,
       isMobile: true,
@@ -240,7 +234,7 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
     });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     await waitForModels(page);
     await panelsMatchEngine(page, SIM);
     await noHorizontalScroll(page);
@@ -256,18 +250,18 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   });
 
   it('works at 360 px without horizontal scrolling', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    const page = await app.browser.newPage({ viewport: { width: 360, height: 740 } });
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     await noHorizontalScroll(page);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('pickers: keyboard reachable, symbol list from the engine, state in the URL', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     const symbols = await page.evaluate(() =>
       (globalThis as unknown as Hooks).candlecast.engine.listSymbols('simulated'),
     );
@@ -304,9 +298,9 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   });
 
   it('watchlist: streams the watched symbols with the engine’s numbers and opens one on click', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${simUrl(url)}&watch=ethusdt,SOLUSDT`);
+    await page.goto(`${simUrl(app.url)}&watch=ethusdt,SOLUSDT`);
     await page.waitForFunction(
       () =>
         [...document.querySelectorAll('li[data-symbol] .price')].filter((e) => e.textContent?.trim() !== '—').length ===
@@ -327,9 +321,9 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   });
 
   it('ignores endpoint overrides that are not loopback, and says so', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${simUrl(url)}&rest=https://api.example.com&ws=ws://127.0.0.1:9`);
+    await page.goto(`${simUrl(app.url)}&rest=https://api.example.com&ws=ws://127.0.0.1:9`);
     await expect(page.locator('.banner').textContent()).resolves.toContain(
       '?rest= ignored: api.example.com is not a loopback address',
     );
@@ -338,9 +332,9 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   });
 
   it('drag and drop: takes the dropped file, guesses symbol and timeframe, shows the engine’s error for a bad file', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     const transfer = await page.evaluateHandle(() => {
       const dt = new DataTransfer();
       dt.items.add(new File(['time,open,high,low,close,volume\n1700000000000,1,2,0.5,x,3\n'], 'ethusdt_5m.csv'));
@@ -360,9 +354,9 @@ describe.skipIf(!hasChromium)('UI panels in Chromium', () => {
   });
 
   it.skipIf(!hasCandleData)('imports a CSV by file picker and replays it with pause, speed and seek', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     const candles = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv', 600);
     await page.setInputFiles('input[type="file"]', {
       name: 'BTCUSDT-1m-2024-02.csv',

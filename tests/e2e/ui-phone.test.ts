@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { hasChromium, launchChromium, watchErrors } from '../helpers/browser';
-import { startPreview } from '../helpers/preview-server';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite } from '../helpers/app-browser';
+import { hasChromium, watchErrors } from '../helpers/browser';
 
 const VIEW = { width: 390, height: 844 };
 
@@ -20,24 +19,18 @@ async function inViewport(locator: Locator): Promise<{ y: number; height: number
 const scrollY = (page: Page) => page.evaluate(() => scrollY);
 
 describe.skipIf(!hasChromium)('Phone layout (390x844) in Chromium', () => {
-  let server: PreviewServer;
-  let url: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, url } = await startPreview());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = browserSuite();
 
   it('symbol, timeframe, import, replay and panels are in the viewport without scrolling, as 44 px targets', async () => {
-    const context = await browser.newContext({ viewport: VIEW, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const context = await app.browser.newContext({
+      viewport: VIEW,
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => Number(document.querySelector('.chart')?.getAttribute('data-candle-count')) > 0);
 
     expect(await scrollY(page)).toBe(0);
@@ -86,9 +79,9 @@ describe.skipIf(!hasChromium)('Phone layout (390x844) in Chromium', () => {
   });
 
   it('a desktop shows every section and no tab bar', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
+    await page.goto(`${app.url}/?exchange=simulated&symbol=BTCUSDT&tf=1m`);
     await page.waitForFunction(() => Number(document.querySelector('.chart')?.getAttribute('data-candle-count')) > 0);
     expect(await page.locator('.phone-tabs').isVisible()).toBe(false);
     for (const s of ['signals', 'replay', 'import']) {

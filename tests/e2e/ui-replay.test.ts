@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { hasChromium, watchErrors } from '../helpers/browser';
 import { hasCandleData, loadCandles } from '../helpers/data';
-import { openAppInBrowser } from '../helpers/app-browser';
+import { browserSuite } from '../helpers/app-browser';
 import type { Candle } from '../../src/core/candles/candle';
 import { formatCandlesCsv } from '../../src/feeds/csv';
 import { CHART_CAPACITY } from '../../src/ui/chart-model';
@@ -34,21 +34,12 @@ const chartCount = (page: Page) =>
     .then((n) => Number(n));
 
 describe.skipIf(!hasChromium || !hasCandleData)('replay in the browser', () => {
-  let closeApp: () => Promise<void>;
-  let url: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ url, browser, close: closeApp } = await openAppInBrowser());
-  });
-  afterAll(async () => {
-    await closeApp?.();
-  });
+  const app = browserSuite();
 
   it('a 20,000-candle import replayed at Max never stalls a 50 ms main-thread timer', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     const candles = loadCandles('binance_BTCUSDT_1m_2024-02_2024-03.csv', 20_000);
     expect(candles.length).toBe(20_000);
     await page.click('.speeds button:has-text("100/s")');
@@ -115,9 +106,9 @@ describe.skipIf(!hasChromium || !hasCandleData)('replay in the browser', () => {
   });
 
   it('seeks from the start to the true position, and offers "jump to latest" after scrolling back', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await openSimulated(page, url);
+    await openSimulated(page, app.url);
     const candles = loadCandles('binance_BTCUSDT_1h_2023-01_2024-01.csv', 6000);
     await page.click('.speeds button:has-text("1/s")');
     await chooseImport(page, candles, 'btc-1h.csv');

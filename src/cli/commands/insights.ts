@@ -4,7 +4,7 @@ import { CliError } from '../errors';
 import { readCandles, resolveOutput, writeOutput } from '../io';
 import { loadNodeModels } from '../models';
 import { InsightPipeline } from '../../core/insights/pipeline';
-import { inferTimeframe } from '../../core/candles/timeframe';
+import { inferTimeframe, isTimeframe, TIMEFRAMES } from '../../core/candles/timeframe';
 
 /** Parses --at as epoch ms or ISO 8601. */
 function parseAt(raw: string): number {
@@ -27,12 +27,14 @@ export const insightsCommand: Command = {
     const at = atRaw === undefined ? Number.POSITIVE_INFINITY : parseAt(atRaw);
     const upTo = candles.filter((c) => c.time <= at);
     if (upTo.length === 0) throw new CliError(`${file}: no candle at or before --at ${atRaw}`);
+    const named = args.options.get('timeframe');
+    if (named !== undefined && !isTimeframe(named)) {
+      throw new CliError(`option --timeframe: unknown timeframe "${named}" (expected one of ${TIMEFRAMES.join(', ')})`);
+    }
+    const timeframe = named ?? inferTimeframe(upTo.map((c) => c.time));
+    if (!timeframe) throw new CliError(`${file}: cannot tell the timeframe from the candle times (pass --timeframe)`);
     const pipeline = new InsightPipeline(
-      {
-        exchange: args.options.get('exchange') ?? 'csv',
-        symbol: args.options.get('symbol') ?? 'UNKNOWN',
-        timeframe: args.options.get('timeframe') ?? inferTimeframe(upTo.map((c) => c.time)) ?? 'unknown',
-      },
+      { exchange: args.options.get('exchange') ?? 'csv', symbol: args.options.get('symbol') ?? 'UNKNOWN', timeframe },
       await loadNodeModels(),
     );
     for (const candle of upTo) pipeline.update(candle);

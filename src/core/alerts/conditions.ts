@@ -1,3 +1,4 @@
+import { sameSeries, type SeriesKey } from '../candles/series-key';
 import { oodText, type Insight } from '../insights/types';
 import type { PatternName } from '../patterns/names';
 
@@ -17,11 +18,9 @@ export type AlertCondition =
   | { kind: 'interval' }
   | { kind: 'ood' };
 
-export interface StreamAlert {
+/** An alert of one stream (its series key). */
+export interface StreamAlert extends SeriesKey {
   id: number;
-  exchange: string;
-  symbol: string;
-  timeframe: string;
   condition: AlertCondition;
 }
 
@@ -103,12 +102,11 @@ export function alertsToFire(
   alerts: readonly StreamAlert[],
   ctx: AlertContext,
   firedAt: ReadonlyMap<number, number>,
-  stream: { exchange: string; symbol: string; timeframe: string },
+  stream: SeriesKey,
 ): AlertFiring[] {
   const out: AlertFiring[] = [];
   for (const alert of alerts) {
-    if (alert.exchange !== stream.exchange || alert.symbol !== stream.symbol || alert.timeframe !== stream.timeframe)
-      continue;
+    if (!sameSeries(alert, stream)) continue;
     if (firedAt.get(alert.id) === ctx.current.time) continue;
     const why = conditionHolds(alert.condition, ctx.current, ctx.previous);
     if (!why) continue;

@@ -1,4 +1,5 @@
 import type { Candle } from '../candles/candle';
+import type { SeriesKey } from '../candles/series-key';
 import { CandleRingBuffer } from '../candles/ring-buffer';
 import { toColumns } from '../candles/candle';
 import { FeatureEngine } from '../features';
@@ -100,7 +101,7 @@ export class InsightPipeline {
   cost = DEFAULT_SIGNAL_COST;
 
   constructor(
-    readonly key: { exchange: string; symbol: string; timeframe: string },
+    readonly key: SeriesKey,
     private models: PipelineModels,
   ) {
     this.price = models.price?.stream(key.timeframe) ?? null;

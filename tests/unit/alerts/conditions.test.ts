@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { alertsToFire, type AlertInsight, type StreamAlert } from '../../../src/core/alerts/conditions';
+import type { SeriesKey } from '../../../src/core/candles/series-key';
 import { PATTERN_NAMES } from '../../../src/core/patterns/names';
 import { AlertStore } from '../../../src/store/alert-store';
 import { CandlecastConnection } from '../../../src/store/connection';
 import { freshIdbFactory } from '../../helpers/fake-idb';
 
-const STREAM = { exchange: 'import', symbol: 'ETHUSDT', timeframe: '1h' };
+const STREAM: SeriesKey = { exchange: 'import', symbol: 'ETHUSDT', timeframe: '1h' };
 
 function insight(time: number, over: Partial<AlertInsight> = {}): AlertInsight {
   const probabilities = Object.fromEntries(PATTERN_NAMES.map((p) => [p, 0.1])) as Record<

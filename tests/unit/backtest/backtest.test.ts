@@ -7,11 +7,12 @@ import { loadNodeModels } from '../../../src/cli/models';
 import { runBacktest, scoreSignals } from '../../../src/core/backtest';
 import { appSignals } from '../../../src/core/backtest/app-signals';
 import type { Candle } from '../../../src/core/candles/candle';
+import type { SeriesKey } from '../../../src/core/candles/series-key';
 import { InsightPipeline, type PipelineModels } from '../../../src/core/insights/pipeline';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 
 const FILE = 'binance_ETHUSDT_1h_2023-01_2024-01.csv';
-const KEY = { exchange: 'csv', symbol: 'ETHUSDT', timeframe: '1h' };
+const KEY: SeriesKey = { exchange: 'csv', symbol: 'ETHUSDT', timeframe: '1h' };
 const dir = mkdtempSync(join(tmpdir(), 'candlecast-backtest-'));
 let models: PipelineModels;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../src/core/candles/candle';
-import { ChartCandles, legendAt, legendText, tickDigits } from '../../../src/ui/chart-model';
+import { ChartCandles, LEGEND_FIELDS, legendAt, legendText, tickDigits } from '../../../src/ui/chart-model';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 
 const T0 = Date.UTC(2024, 0, 1, 12, 0);
@@ -65,6 +65,16 @@ describe('legendAt', () => {
 });
 
 describe('legendText', () => {
+  it('shows O H L C V in that order, each a field of the text', () => {
+    expect(LEGEND_FIELDS.map((f) => `${f.letter}=${f.key}`)).toEqual([
+      'O=open',
+      'H=high',
+      'L=low',
+      'C=close',
+      'V=volume',
+    ]);
+  });
+
   it('writes prices to the tick with thousands separators and a signed change', () => {
     const t = legendText(
       {

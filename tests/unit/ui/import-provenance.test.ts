@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../../helpers/memory-storage';
 import { IMPORTS_KEY, ImportProvenances, venueOf } from '../../../src/ui/import-provenance';
-
-class MemoryStorage {
-  readonly items = new Map<string, string>();
-  getItem(k: string): string | null {
-    return this.items.get(k) ?? null;
-  }
-  setItem(k: string, v: string): void {
-    this.items.set(k, v);
-  }
-}
 
 const KRAKEN = { venue: 'kraken', file: 'kraken_ETHUSD_1h_2023.csv', candles: 300, first: 1, last: 2 };
 

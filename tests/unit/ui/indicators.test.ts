@@ -9,6 +9,28 @@ describe('indicators', () => {
     for (const ind of INDICATORS) for (const l of ind.lines) expect(FEATURE_INDEX.has(l.feature), l.feature).toBe(true);
   });
 
+  it('offers the menu in order, each moving average naming its feature and line', () => {
+    expect(INDICATORS.map((i) => i.id)).toEqual([
+      'sma20',
+      'sma50',
+      'sma200',
+      'ema20',
+      'ema50',
+      'bb',
+      'rsi',
+      'macd',
+      'volume',
+    ]);
+    expect(chosenIndicators(['ema50'])).toEqual([
+      {
+        id: 'ema50',
+        label: 'EMA 50',
+        place: 'overlay',
+        lines: [{ feature: 'ema_50', label: 'EMA 50', color: '#ec4899', style: 'line' }],
+      },
+    ]);
+  });
+
   it('puts overlays on the price pane and each pane indicator below, in menu order', () => {
     const list = chosenIndicators(['macd', 'sma20', 'rsi', 'nope', 'bb']);
     expect(list.map((i) => i.id)).toEqual(['sma20', 'bb', 'rsi', 'macd']);

@@ -3,7 +3,8 @@ import type { Candle } from '../../../src/core/candles/candle';
 import type { Insight, PatternsPart } from '../../../src/core/insights/types';
 import { PATTERN_NAMES, type PatternName } from '../../../src/core/patterns/names';
 import type { ReplayState, StreamUpdate } from '../../../workers/engine-api';
-import { StreamView, replayAfter, sameStream } from '../../../src/ui/stream-view';
+import { sameSeries } from '../../../src/core/candles/series-key';
+import { StreamView, replayAfter } from '../../../src/ui/stream-view';
 
 const T0 = Date.UTC(2024, 0, 1, 12, 0);
 const KEY = { exchange: 'replay', symbol: 'BTCUSDT', timeframe: '1m' as const };
@@ -120,9 +121,9 @@ describe('replay state after an update', () => {
     expect(replayAfter(state, update(9, { closedCount: 12 }))).toMatchObject({ position: 10, state: 'ended' });
   });
 
-  it('tells streams apart by exchange, symbol and timeframe', () => {
-    expect(sameStream(KEY, { ...KEY })).toBe(true);
-    expect(sameStream(KEY, { ...KEY, exchange: 'binance' })).toBe(false);
-    expect(sameStream(KEY, { ...KEY, timeframe: '5m' })).toBe(false);
+  it('tells streams apart by exchange, symbol and timeframe (the one sameSeries)', () => {
+    expect(sameSeries(KEY, { ...KEY })).toBe(true);
+    expect(sameSeries(KEY, { ...KEY, exchange: 'binance' })).toBe(false);
+    expect(sameSeries(KEY, { ...KEY, timeframe: '5m' })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import type { Candle } from '../../../src/core/candles/candle';
-import { SimulatedMarket } from '../../../src/core/sim/simulated-market';
+import type { Candle } from '../../src/core/candles/candle';
+import { SimulatedMarket } from '../../src/core/sim/simulated-market';
 
 /** `n` closed 1h candles of the deterministic simulated market (no real data needed). */
 export function simulatedCandles(n: number, seed: number): Candle[] {

@@ -9,7 +9,7 @@ import { buildWindows, WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_SIZE } from '../..
 import { mulberry32 } from '../../../src/core/util/random';
 import { mirrorColumns } from '../../../training/cnn/dataset';
 import { initWeights, sigmoidCrossEntropy, weightCount, weightVariables } from '../../../training/cnn/model';
-import { simulatedCandles, withOpenGaps } from './synthetic';
+import { simulatedCandles, withOpenGaps } from '../../helpers/synthetic';
 
 const PYTHON = '/usr/bin/python3';
 const TRAIN_PY_DIR = resolve(__dirname, '..', '..', '..', 'training', 'cnn');

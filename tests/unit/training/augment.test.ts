@@ -5,7 +5,7 @@ import { detectPatterns } from '../../../src/core/patterns/rules';
 import { perturbedSources } from '../../../training/cnn/augment';
 import { packLabels } from '../../../training/cnn/data';
 import { setLabels, windowSet, type Source } from '../../../training/cnn/dataset';
-import { simulatedCandles } from './synthetic';
+import { simulatedCandles } from '../../helpers/synthetic';
 
 describe('perturbed copies of rare-pattern windows', () => {
   const cols = toColumns(simulatedCandles(3000, 4));

@@ -9,7 +9,7 @@ import { PATTERN_NAMES } from '../../../src/core/patterns/names';
 import { detectPatterns } from '../../../src/core/patterns/rules';
 import { buildWindows } from '../../../src/core/patterns/window';
 import { formatCandlesCsv } from '../../../src/feeds/csv';
-import { simulatedCandles } from './synthetic';
+import { simulatedCandles } from '../../helpers/synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'candlecast-patterns-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

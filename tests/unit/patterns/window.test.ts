@@ -10,7 +10,7 @@ import {
   WINDOW_SIZE,
   writeWindow,
 } from '../../../src/core/patterns/window';
-import { simulatedCandles, withOpenGaps } from './synthetic';
+import { simulatedCandles, withOpenGaps } from '../../helpers/synthetic';
 
 function scaled(candles: readonly Candle[], price: number, volume: number): Candle[] {
   return candles.map((c) => ({
