@@ -10,7 +10,7 @@ import { coarseTicks, gapOpens } from './stress';
 
 /**
  * The evaluation sets of the pattern CNN (issue 17), built the same way by train.ts (manifest metrics) and by
- * tests/unit/pattern-cnn/heldout.test.ts (the acceptance bars), all scored against the rule detectors:
+ * tests/unit/models/heldout.test.ts (the acceptance bars), all scored against the rule detectors:
  *
  * - `heldout`: the latest 20% of every training file (never trained on, not used for thresholds);
  * - `resampled`: held-out periods resampled to timeframes absent from training (3m, 30m, 2h, 4h);

@@ -5,7 +5,7 @@ weights back to train.ts, which exports them to a TensorFlow.js conv1d LayersMod
 model.ts, written the same way (im2col + matmul "same" Conv1D, kernel layout [k, in, out]):
     conv1d(3, 32, relu) -> conv1d(3, 64, relu) -> conv1d(3, 128, relu) -> flatten -> dense(128, relu) -> dense(15) (+ sigmoid)
 trained with Adam (tfjs defaults: beta1 0.9, beta2 0.999, epsilon 1e-7) on the mean sigmoid cross-entropy.
-Windows are normalised exactly as src/core/patterns/window.ts does (checked by tests/unit/pattern-cnn).
+Windows are normalised exactly as src/core/patterns/window.ts does (checked by tests/unit/training/numpy-trainer.test.ts).
 
 Why NumPy: tfjs in Node here has no native backend; its wasm backend trains this network at ~500 windows/s
 on this machine, NumPy with BLAS at several thousand, which is what fits the 30-minute budget.
