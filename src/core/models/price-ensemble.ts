@@ -158,16 +158,19 @@ export class PriceEnsemble {
 
   /**
    * Every row of a series served in order, exactly as a stream serves its candles one by one (the adaptive
-   * calibration sees each outcome only once that candle has closed): the output per row, null during warm-up.
-   * The CLI's `predict` writes these as columns (`predictSeries`), the backtest turns them into the app's signals.
+   * calibration sees each outcome only once that candle has closed): `visit(row, output)` for every predictable
+   * row, in row order, as soon as it is served and committed; warm-up rows are skipped. The CLI's `predict` writes
+   * the outputs as columns (`predictSeries`), the backtest turns each into that candle's signals; neither keeps
+   * them (50,000 retained outputs, objects keyed by horizon, cost more garbage collection than serving them).
    */
-  async serveSeries(
+  async serveEach(
     features: ArrayLike<number>,
     rows: number,
     closes: ArrayLike<number>,
     timeframe: string,
+    visit: (row: number, output: PriceOutput) => void,
     adaptive: AdaptiveCalibration = this.newAdaptive(),
-  ): Promise<Array<PriceOutput | null>> {
+  ): Promise<void> {
     const tfMinutes = timeframeMinutes(timeframe);
     const inputs = priceInputMatrix(features, rows, tfMinutes);
     const sigma = sigmaColumn(features, rows);
@@ -177,7 +180,6 @@ export class PriceEnsemble {
     for (let r = 0; r < rows; r++) {
       if (Number.isFinite(closes[r]!) && closes[r]! > 0 && this.isPredictable(inputs, r * f)) picked.push(r);
     }
-    const served = new Array<PriceOutput | null>(rows).fill(null);
     const trees = this.treeHorizons(timeframe);
     let k = 0;
     for (let start = 0; start < picked.length; start += CHUNK_ROWS) {
@@ -193,16 +195,15 @@ export class PriceEnsemble {
         const r = idx[j]!;
         while (k < r) adaptive.observeClose(closes[k++]!);
         const out = this.serveRow(adaptive, raw, j, inputs, r * f, closes[r]!, sigma[r]!, logRet5[r]!, timeframe);
-        served[r] = out;
         adaptive.observeClose(closes[k++]!);
         this.commitRow(adaptive, out, closes[r]!, sigma[r]!);
+        visit(r, out);
       }
     }
     while (k < rows) adaptive.observeClose(closes[k++]!);
-    return served;
   }
 
-  /** `serveSeries` as columns (SPEC §6 `predict`): NaN in warm-up rows. */
+  /** `serveEach` as columns (SPEC §6 `predict`): NaN in warm-up rows. */
   async predictSeries(
     features: ArrayLike<number>,
     rows: number,
@@ -210,13 +211,12 @@ export class PriceEnsemble {
     timeframe: string,
     adaptive: AdaptiveCalibration = this.newAdaptive(),
   ): Promise<PriceBatch> {
-    const served = await this.serveSeries(features, rows, closes, timeframe, adaptive);
     const batch = emptyBatch(rows);
-    served.forEach((out, r) => {
-      if (!out) return;
+    const write = (r: number, out: PriceOutput): void => {
       batch.predictable[r] = 1;
       writeRow(batch, r, out);
-    });
+    };
+    await this.serveEach(features, rows, closes, timeframe, write, adaptive);
     return batch;
   }
 
