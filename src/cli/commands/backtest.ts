@@ -1,4 +1,4 @@
-import { inferTimeframe } from '../../core/candles/timeframe';
+import { inferTimeframe, isTimeframe, TIMEFRAMES } from '../../core/candles/timeframe';
 import { DEFAULT_COST, DEFAULT_SLIPPAGE, runBacktest } from '../../core/backtest';
 import { numberOption, parseArgs, requireOne } from '../args';
 import { CliError } from '../errors';
@@ -22,7 +22,10 @@ export const backtestCommand: Command = {
     if (slippage < 0 || slippage >= 1) throw new CliError(`option --slippage must be in [0, 1), got ${slippage}`);
     resolveOutput(args.options.get('out'), [file]);
     const candles = await readCandles(file);
-    const timeframe = args.options.get('timeframe') ?? inferTimeframe(candles.map((c) => c.time));
+    const given = args.options.get('timeframe');
+    if (given !== undefined && !isTimeframe(given))
+      throw new CliError(`option --timeframe: unknown timeframe "${given}" (expected one of ${TIMEFRAMES.join(', ')})`);
+    const timeframe = given ?? inferTimeframe(candles.map((c) => c.time));
     if (!timeframe) throw new CliError(`${file}: cannot tell the timeframe from the candle times (pass --timeframe)`);
     const models = await loadNodeModels();
     for (const err of [models.cnnError, models.priceError]) {

@@ -1,7 +1,8 @@
 import type { Candle } from '../candles/candle';
+import type { SeriesKey } from '../candles/series-key';
 import type { PipelineModels } from '../insights/pipeline';
 import { HORIZONS, type HorizonKey, type Signal } from '../insights/types';
-import { appSignals, type BacktestProgress } from './app-signals';
+import { visitAppSignals, type BacktestProgress } from './app-signals';
 import {
   combinedDecision,
   horizonDecision,
@@ -10,7 +11,7 @@ import {
   type StrategyScore,
   type Trade,
 } from './rules';
-import { DEFAULT_COST, DEFAULT_SLIPPAGE, type CostModel } from './scoring';
+import { DEFAULT_COST, DEFAULT_SLIPPAGE, type CostModel, type Direction } from './scoring';
 
 /**
  * Holding period of the combined verdict and of the reversal baseline, in candles: the horizon whose
@@ -42,8 +43,29 @@ export interface BacktestResult {
 }
 
 export interface BacktestOptions extends Partial<CostModel> {
-  key?: { exchange: string; symbol: string; timeframe: string };
+  /** The series: its timeframe selects the price ensemble's calibration (shrink, claims), as in the app. */
+  key: SeriesKey;
   progress?: BacktestProgress;
+}
+
+/** What the strategies read of the signals at each candle: the side (1, -1, 0) per horizon and combined. */
+interface Decisions {
+  horizons: Record<HorizonKey, Int8Array>;
+  combined: Int8Array;
+}
+
+function emptyDecisions(n: number): Decisions {
+  const horizons = {} as Record<HorizonKey, Int8Array>;
+  for (const h of HORIZONS) horizons[String(h) as HorizonKey] = new Int8Array(n);
+  return { horizons, combined: new Int8Array(n) };
+}
+
+function recordDecisions(d: Decisions, i: number, signals: readonly Signal[]): void {
+  for (const h of HORIZONS) {
+    const key = String(h) as HorizonKey;
+    d.horizons[key][i] = horizonDecision(signals, key);
+  }
+  d.combined[i] = combinedDecision(signals);
 }
 
 /**
@@ -54,15 +76,23 @@ export interface BacktestOptions extends Partial<CostModel> {
 export async function runBacktest(
   candles: readonly Candle[],
   models: PipelineModels,
-  options: BacktestOptions = {},
+  options: BacktestOptions,
 ): Promise<BacktestResult> {
   const costs: CostModel = { cost: options.cost ?? DEFAULT_COST, slippage: options.slippage ?? DEFAULT_SLIPPAGE };
   if (!(costs.cost >= 0 && costs.cost < 1)) throw new RangeError(`cost must be in [0, 1), got ${costs.cost}`);
   if (!(costs.slippage >= 0 && costs.slippage < 1))
     throw new RangeError(`slippage must be in [0, 1), got ${costs.slippage}`);
-  const key = options.key ?? { exchange: 'import', symbol: 'UNKNOWN', timeframe: 'unknown' };
-  const series = await appSignals(candles, models, key, options.progress, costs.cost);
-  return scoreSignals(candles, series.signals, series.firstScored, series.modelVersion, costs);
+  // each candle's signals are reduced to the sides the strategies trade as they come, and not kept
+  const decisions = emptyDecisions(candles.length);
+  const series = await visitAppSignals(
+    candles,
+    models,
+    options.key,
+    (i, signals) => recordDecisions(decisions, i, signals),
+    options.progress,
+    costs.cost,
+  );
+  return scoreDecisions(candles, decisions, series.firstScored, series.modelVersion, costs);
 }
 
 /** Scores precomputed per-candle signals (the part of runBacktest after the models). */
@@ -73,13 +103,26 @@ export function scoreSignals(
   modelVersion: string | null,
   costs: CostModel,
 ): BacktestResult {
+  const decisions = emptyDecisions(candles.length);
+  signals.forEach((s, i) => recordDecisions(decisions, i, s));
+  return scoreDecisions(candles, decisions, firstScored, modelVersion, costs);
+}
+
+function scoreDecisions(
+  candles: readonly Candle[],
+  decisions: Decisions,
+  firstScored: number,
+  modelVersion: string | null,
+  costs: CostModel,
+): BacktestResult {
+  const side = (d: Int8Array) => (i: number) => d[i] as 0 | Direction;
   const closes = Float64Array.from(candles, (c) => c.close);
   const horizons = {} as Record<HorizonKey, StrategyScore>;
   for (const h of HORIZONS) {
     const key = String(h) as HorizonKey;
-    horizons[key] = runStrategy(closes, firstScored, h, (i) => horizonDecision(signals[i]!, key), costs).score;
+    horizons[key] = runStrategy(closes, firstScored, h, side(decisions.horizons[key]), costs).score;
   }
-  const combined = runStrategy(closes, firstScored, COMBINED_HOLD, (i) => combinedDecision(signals[i]!), costs);
+  const combined = runStrategy(closes, firstScored, COMBINED_HOLD, side(decisions.combined), costs);
   const baseline = runStrategy(closes, firstScored, COMBINED_HOLD, (i) => reversalDecision(closes, i), costs);
   const scored = firstScored < candles.length;
   const first = scored ? closes[firstScored]! : NaN;

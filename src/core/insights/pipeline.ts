@@ -41,14 +41,15 @@ export interface PriceModel {
   stream(timeframe: string): PriceStreamModel;
   /**
    * Every row of a series (row-major model features) served in order exactly as a stream would serve its
-   * candles one by one; null rows are warm-up. The backtest's batch path.
+   * candles one by one, handed to `visit` row by row (warm-up rows skipped). The backtest's batch path.
    */
-  serveSeries(
+  serveEach(
     features: ArrayLike<number>,
     rows: number,
     closes: ArrayLike<number>,
     timeframe: string,
-  ): Promise<Array<PriceServed | null>>;
+    visit: (row: number, served: PriceServed) => void,
+  ): Promise<void>;
 }
 
 /** The models an engine runs with; a model that failed to load is null with the reason beside it. */

@@ -93,8 +93,11 @@ export interface PriceOutput {
 const CHUNK_ROWS = 8192;
 
 interface RawRows {
-  /** Member z outputs per horizon, for the predictable rows in order. */
-  z: Record<PriceHorizon, Record<EnsembleMember, Float32Array>>;
+  /**
+   * Member z outputs per horizon, for the predictable rows in order; only the horizons of `treeHorizons` (the
+   * others' shrink is 0, so their trees' outputs would be multiplied by 0).
+   */
+  z: Partial<Record<PriceHorizon, Record<EnsembleMember, Float32Array>>>;
 }
 
 export class PriceEnsemble {
@@ -141,6 +144,14 @@ export class PriceEnsemble {
     return PRICE_HORIZONS.filter((h) => this.claims(timeframe, h));
   }
 
+  /**
+   * The horizons whose trees a timeframe's forecast reads: those with a nonzero shrink. Where the shrink is 0
+   * the forecast is the reversal prior alone (every member's z enters multiplied by 0), so the trees need not run.
+   */
+  treeHorizons(timeframe: string): PriceHorizon[] {
+    return PRICE_HORIZONS.filter((h) => (this.params.shrink[timeframe]?.[h] ?? 0) !== 0);
+  }
+
   /** A new adaptive state for one stream (see price-adaptive.ts). */
   newAdaptive(): AdaptiveCalibration {
     return new AdaptiveCalibration(this.params.horizon_models);
@@ -148,16 +159,19 @@ export class PriceEnsemble {
 
   /**
    * Every row of a series served in order, exactly as a stream serves its candles one by one (the adaptive
-   * calibration sees each outcome only once that candle has closed): the output per row, null during warm-up.
-   * The CLI's `predict` writes these as columns (`predictSeries`), the backtest turns them into the app's signals.
+   * calibration sees each outcome only once that candle has closed): `visit(row, output)` for every predictable
+   * row, in row order, as soon as it is served and committed; warm-up rows are skipped. The CLI's `predict` writes
+   * the outputs as columns (`predictSeries`), the backtest turns each into that candle's signals; neither keeps
+   * them (50,000 retained outputs, objects keyed by horizon, cost more garbage collection than serving them).
    */
-  async serveSeries(
+  async serveEach(
     features: ArrayLike<number>,
     rows: number,
     closes: ArrayLike<number>,
     timeframe: string,
+    visit: (row: number, output: PriceOutput) => void,
     adaptive: AdaptiveCalibration = this.newAdaptive(),
-  ): Promise<Array<PriceOutput | null>> {
+  ): Promise<void> {
     const tfMinutes = timeframeMinutes(timeframe);
     const inputs = priceInputMatrix(features, rows, tfMinutes);
     const sigma = sigmaColumn(features, rows);
@@ -167,28 +181,30 @@ export class PriceEnsemble {
     for (let r = 0; r < rows; r++) {
       if (Number.isFinite(closes[r]!) && closes[r]! > 0 && this.isPredictable(inputs, r * f)) picked.push(r);
     }
-    const served = new Array<PriceOutput | null>(rows).fill(null);
+    const trees = this.treeHorizons(timeframe);
     let k = 0;
     for (let start = 0; start < picked.length; start += CHUNK_ROWS) {
       const idx = picked.slice(start, start + CHUNK_ROWS);
-      const input = new Float32Array(idx.length * f);
-      idx.forEach((r, j) => input.set(inputs.subarray(r * f, (r + 1) * f), j * f));
-      const raw = { z: await this.runAll(input, idx.length) };
+      let raw: RawRows = { z: {} };
+      if (trees.length > 0) {
+        const input = new Float32Array(idx.length * f);
+        idx.forEach((r, j) => input.set(inputs.subarray(r * f, (r + 1) * f), j * f));
+        raw = { z: await this.runHorizons(input, idx.length, trees) };
+      }
       // rows between picked ones (warm-up) still close candles
       for (let j = 0; j < idx.length; j++) {
         const r = idx[j]!;
         while (k < r) adaptive.observeClose(closes[k++]!);
         const out = this.serveRow(adaptive, raw, j, inputs, r * f, closes[r]!, sigma[r]!, logRet5[r]!, timeframe);
-        served[r] = out;
         adaptive.observeClose(closes[k++]!);
         this.commitRow(adaptive, out, closes[r]!, sigma[r]!);
+        visit(r, out);
       }
     }
     while (k < rows) adaptive.observeClose(closes[k++]!);
-    return served;
   }
 
-  /** `serveSeries` as columns (SPEC §6 `predict`): NaN in warm-up rows. */
+  /** `serveEach` as columns (SPEC §6 `predict`): NaN in warm-up rows. */
   async predictSeries(
     features: ArrayLike<number>,
     rows: number,
@@ -196,13 +212,12 @@ export class PriceEnsemble {
     timeframe: string,
     adaptive: AdaptiveCalibration = this.newAdaptive(),
   ): Promise<PriceBatch> {
-    const served = await this.serveSeries(features, rows, closes, timeframe, adaptive);
     const batch = emptyBatch(rows);
-    served.forEach((out, r) => {
-      if (!out) return;
+    const write = (r: number, out: PriceOutput): void => {
       batch.predictable[r] = 1;
       writeRow(batch, r, out);
-    });
+    };
+    await this.serveEach(features, rows, closes, timeframe, write, adaptive);
     return batch;
   }
 
@@ -233,11 +248,14 @@ export class PriceEnsemble {
       // (weights fitted on out-of-fold predictions; train.py)
       const prior = -(this.params.reversal_weight[timeframe]?.[h] ?? 0) * logRet5;
       const tested = this.params.claims[timeframe] !== undefined;
+      // with shrink 0 every z below is multiplied by 0: the trees did not run (treeHorizons), z counts as 0
+      const z = shrink === 0 ? null : raw.z[h];
+      if (z === undefined) throw new Error(`price ensemble h=${h}: the trees' outputs are missing`);
       let zEns = 0;
       const models = {} as Record<EnsembleMember, number>;
       const memberCloses: number[] = [];
       for (const m of ENSEMBLE_MEMBERS) {
-        const zm = raw.z[h][m][j]!;
+        const zm = z ? z[m][j]! : 0;
         zEns += w[m] * zm;
         models[m] = close * Math.exp(shrink * zm * volH + prior);
         memberCloses.push(models[m]);
@@ -292,22 +310,37 @@ export class PriceEnsemble {
    * float64 tensors of the same values, so they compare and accumulate in float64 like scikit-learn.
    */
   async runAll(input: Float32Array, rows: number): Promise<Record<PriceHorizon, Record<EnsembleMember, Float32Array>>> {
+    return (await this.runHorizons(input, rows, PRICE_HORIZONS)) as Record<
+      PriceHorizon,
+      Record<EnsembleMember, Float32Array>
+    >;
+  }
+
+  /** `runAll` for some horizons only (a tensor is made only for an input type some member takes). */
+  async runHorizons(
+    input: Float32Array,
+    rows: number,
+    horizons: readonly PriceHorizon[],
+  ): Promise<Partial<Record<PriceHorizon, Record<EnsembleMember, Float32Array>>>> {
     const shape = [rows, this.featureCount];
-    const tensors = {
-      float32: new this.ort.Tensor('float32', input, shape),
-      float64: new this.ort.Tensor('float64', Float64Array.from(input), shape),
-    };
-    const out = {} as Record<PriceHorizon, Record<EnsembleMember, Float32Array>>;
-    for (const h of PRICE_HORIZONS) {
-      out[h] = {} as Record<EnsembleMember, Float32Array>;
+    const tensors: Partial<Record<'float32' | 'float64', Ort.Tensor>> = {};
+    const tensorOf = (dtype: 'float32' | 'float64'): Ort.Tensor =>
+      (tensors[dtype] ??=
+        dtype === 'float32'
+          ? new this.ort.Tensor('float32', input, shape)
+          : new this.ort.Tensor('float64', Float64Array.from(input), shape));
+    const out: Partial<Record<PriceHorizon, Record<EnsembleMember, Float32Array>>> = {};
+    for (const h of horizons) {
+      const members = {} as Record<EnsembleMember, Float32Array>;
+      out[h] = members;
       for (const m of ENSEMBLE_MEMBERS) {
-        const tensor = tensors[this.params.horizon_models[h].input_dtypes[m]];
+        const tensor = tensorOf(this.params.horizon_models[h].input_dtypes[m]);
         const result = await this.sessions[h][m].run({ [this.params.input.name]: tensor });
         const y = result[this.params.input.output];
         if (!y || !(y.data instanceof Float32Array) || y.data.length !== rows) {
           throw new Error(`price ensemble ${m} h=${h}: unexpected output`);
         }
-        out[h][m] = y.data;
+        members[m] = y.data;
       }
     }
     return out;
@@ -331,6 +364,7 @@ export class PriceStream {
   private readonly adaptive: AdaptiveCalibration;
   private readonly queue: Array<{ inputs: Float32Array; sigma: number; logRet5: number; close: number }> = [];
   private readonly tfMinutes: number;
+  private readonly trees: readonly PriceHorizon[];
   /** Closed candles awaiting their turn; older ones are only counted (their outcomes still adapt). */
   static readonly MAX_QUEUE = 4096;
 
@@ -340,6 +374,7 @@ export class PriceStream {
   ) {
     this.adaptive = model.newAdaptive();
     this.tfMinutes = timeframeMinutes(timeframe);
+    this.trees = model.treeHorizons(timeframe);
   }
 
   private inputsOf(features: ArrayLike<number>): Float32Array {
@@ -368,7 +403,7 @@ export class PriceStream {
     const ok = items.filter((it) => it.close > 0 && this.model.isPredictable(it.inputs));
     const input = new Float32Array(ok.length * f);
     ok.forEach((it, j) => input.set(it.inputs, j * f));
-    const raw = ok.length > 0 ? { z: await this.model.runAll(input, ok.length) } : null;
+    const raw = ok.length > 0 ? { z: await this.model.runHorizons(input, ok.length, this.trees) } : null;
     let j = 0;
     for (const it of items) {
       if (raw && ok[j] === it) {
@@ -399,7 +434,7 @@ export class PriceStream {
     if (!(close > 0) || !this.model.isPredictable(inputs)) {
       return { warmup: true, reason: `warm-up: the features need more candles (${this.adaptive.candles + 1} so far)` };
     }
-    const raw = { z: await this.model.runAll(inputs, 1) };
+    const raw = { z: await this.model.runHorizons(inputs, 1, this.trees) };
     return this.model.serveRow(
       this.adaptive,
       raw,

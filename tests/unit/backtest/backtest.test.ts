@@ -9,6 +9,7 @@ import { appSignals } from '../../../src/core/backtest/app-signals';
 import type { Candle } from '../../../src/core/candles/candle';
 import type { SeriesKey } from '../../../src/core/candles/series-key';
 import { InsightPipeline, type PipelineModels } from '../../../src/core/insights/pipeline';
+import { WINDOW_LENGTH } from '../../../src/core/patterns/window';
 import { hasCandleData, loadCandles } from '../../helpers/data';
 
 const FILE = 'binance_ETHUSDT_1h_2023-01_2024-01.csv';
@@ -119,8 +120,30 @@ describe.skipIf(!hasCandleData)('backtest on real candles with the shipped model
     expect(core.report.combined.average_return!).toBeCloseTo(free.report.combined.average_return! - 0.001, 12);
   }, 120_000);
 
+  it('without the price ensemble, scores from the first full CNN window with the signals the pipeline shows', async () => {
+    const cnnOnly: PipelineModels = { ...models, price: null, priceError: 'not loaded in this test' };
+    const some = candles.slice(0, 400);
+    const series = await appSignals(some, cnnOnly, KEY);
+    expect(series.firstScored).toBe(WINDOW_LENGTH - 1);
+    expect(series.signals.slice(0, WINDOW_LENGTH - 1).every((s) => s.length === 0)).toBe(true);
+    const pipeline = new InsightPipeline(KEY, cnnOnly);
+    let patternSignals = 0;
+    for (let i = 0; i < some.length; i++) {
+      pipeline.update(some[i]!);
+      if (i < WINDOW_LENGTH - 1) continue;
+      const insight = await pipeline.insight();
+      expect(series.signals[i], `candle ${i}`).toEqual(insight!.signals);
+      patternSignals += series.signals[i]!.length;
+    }
+    expect(patternSignals).toBeGreaterThan(0);
+    const report = (await runBacktest(some, cnnOnly, { key: KEY })).report;
+    expect(report.scored_from).toBe(some[WINDOW_LENGTH - 1]!.time);
+    expect(report.horizons['1'].trades).toBe(0); // no prediction signals without the predictor
+  }, 120_000);
+
   it('bad options: one line, exit code 2', async () => {
     expect(await main(['backtest', join(dir, 'in.csv'), '--cost', 'abc'])).toBe(2);
     expect(await main(['backtest', join(dir, 'in.csv'), '--cost', '-0.1'])).toBe(2);
+    expect(await main(['backtest', join(dir, 'in.csv'), '--timeframe', '7m'])).toBe(2);
   });
 });
