@@ -8,7 +8,7 @@
 // that URL would be the bundle's, so each source file's `import.meta.url` is replaced by its own location,
 // expressed relative to the bundle (the checkout can move). A file containing "build: bundle import.meta.url"
 // keeps the bundle's URL. A worker thread started from `X-worker.js` (the tsx entry of the sources: the feature
-// side thread, the Parquet encoder threads) runs the compiled `X-side.js` next to the bundle.
+// side thread, the CSV and Parquet table threads) runs the compiled `X-side.js` next to the bundle.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -64,7 +64,7 @@ async function bundle(entryPoints, outDir) {
 rmSync(outRoot, { recursive: true, force: true });
 const side = {
   'parallel-side': join(root, 'src/core/features/batch/parallel-side.ts'),
-  'parquet-side': join(root, 'src/cli/parquet-side.ts'),
+  'table-side': join(root, 'src/cli/table-side.ts'),
 };
 await bundle({ main: join(root, 'src/cli/main.ts'), ...side }, outRoot);
 const benches = Object.fromEntries(

@@ -1,8 +1,9 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Writer } from 'hyparquet-writer';
 import type { OutputSink } from './output';
-import { parquetSchema, relocate, RowGroupEncoder, ROW_GROUP_ROWS, type EncodedGroup } from './parquet-groups';
-import { EncoderPool, encoderThreads } from './parquet-pool';
+import { parquetSchema, relocate, RowGroupEncoder, ROW_GROUP_ROWS } from './parquet-groups';
+import { CsvRowFormatter, csvNumber } from './csv-rows';
+import { TablePool, tableThreads, type TableChunk } from './table-pool';
 
 /** Output formats, chosen by the `--out` extension: `.parquet` is Parquet, anything else (and stdout) CSV. */
 export type TableFormat = 'csv' | 'parquet';
@@ -32,55 +33,41 @@ export interface TableWriter {
   finish(): Promise<void>;
 }
 
-/** Formats a number for CSV output: empty cell for NaN / null (warm-up or undefined). */
-export function csvNumber(v: number | null | undefined): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
-}
+export { csvNumber };
 
-/** Bytes of CSV text gathered before they are handed to the sink. */
-const CSV_CHUNK_BYTES = 1 << 22;
+/** Outputs of at least this many rows are formatted or encoded on worker threads (TablePool); shorter ones here. */
+export const ENCODE_THREADS_MIN_ROWS = 1 << 16;
+
+/** Rows formatted or encoded at a time: a CSV chunk or a Parquet row group. */
+const CHUNK_ROWS = ROW_GROUP_ROWS;
 
 /**
- * CSV: the header, then the rows, each line formatted as one string and copied (the text is ASCII: numbers and
- * commas) into one reused buffer that goes to the sink whenever it is nearly full, so no block-sized string or
- * array of lines is built.
+ * CSV: the header, then the rows in chunks of CHUNK_ROWS formatted by a CsvRowFormatter, each handed to the sink
+ * as it is done. A table of `rows` >= ENCODE_THREADS_MIN_ROWS (the expected total) is formatted on worker
+ * threads while this thread writes, the same bytes.
  */
-export function csvTable(sink: OutputSink, header: readonly string[]): TableWriter {
-  sink.write(`${header.join(',')}
-`);
-  const buffer = Buffer.allocUnsafe(CSV_CHUNK_BYTES);
-  let used = 0;
-  const flush = (): void => {
-    if (used === 0) return;
-    // stdout queues what it is given: it gets a copy, as the buffer is reused at once.
-    const chunk = buffer.subarray(0, used);
-    sink.write(sink.target.kind === 'stdout' ? Buffer.from(chunk) : chunk);
-    used = 0;
-  };
+export function csvTable(sink: OutputSink, header: readonly string[], rows = 0): TableWriter {
+  sink.write(`${header.join(',')}\n`);
+  // stdout queues what it is given: its bytes are never reused
+  const reuse = sink.target.kind !== 'stdout';
+  const write = ({ bytes }: { bytes: Uint8Array }): void => sink.write(bytes);
+  const pool = rows >= ENCODE_THREADS_MIN_ROWS ? new TablePool('csv', header, tableThreads(), write, reuse) : null;
+  const formatter = pool ? null : new CsvRowFormatter();
   return {
-    async write(columns, start, rows) {
-      const k = columns.length;
-      for (let from = start; from < start + rows; from += BLOCK_ROWS) {
-        const to = Math.min(start + rows, from + BLOCK_ROWS);
-        for (let i = from; i < to; i++) {
-          let line = csvNumber(columns[0]![i]);
-          for (let c = 1; c < k; c++) line += `,${csvNumber(columns[c]![i])}`;
-          line += '\n';
-          if (used + line.length > CSV_CHUNK_BYTES) {
-            flush();
-            if (line.length > CSV_CHUNK_BYTES) {
-              sink.write(line);
-              continue;
-            }
-          }
-          used += buffer.write(line, used, 'latin1');
+    async write(columns, start, count) {
+      for (let from = start; from < start + count; from += CHUNK_ROWS) {
+        const n = Math.min(start + count, from + CHUNK_ROWS) - from;
+        if (pool) await pool.run(columns, from, n);
+        else {
+          const bytes = formatter!.format(columns, from, n);
+          write({ bytes });
+          if (reuse) formatter!.recycle(bytes.buffer as ArrayBuffer);
         }
-        flush();
-        await sink.drain();
       }
+      await sink.drain();
     },
     async finish() {
-      flush();
+      await pool?.finish();
       await sink.drain();
     },
   };
@@ -116,9 +103,6 @@ function sinkWriter(sink: OutputSink, chunk = 1 << 20): Writer & { appendGroup(b
   });
 }
 
-/** Outputs of at least this many rows are encoded on worker threads (EncoderPool); shorter ones on this one. */
-export const ENCODE_THREADS_MIN_ROWS = 1 << 16;
-
 /**
  * Parquet through hyparquet-writer: `time` as INT64 epoch ms, every other column DOUBLE with nulls for empty
  * values (parquetSchema); row groups of ROW_GROUP_ROWS, each encoded on its own (RowGroupEncoder) and written
@@ -134,20 +118,21 @@ export function parquetTable(sink: OutputSink, header: readonly string[], rows =
     codec: 'UNCOMPRESSED',
     statistics: false,
   });
-  const append = ({ bytes, group }: EncodedGroup): void => {
+  const append = ({ bytes, group }: TableChunk): void => {
+    if (group === undefined) throw new Error('parquetTable: a chunk without its row group');
     file.row_groups.push(relocate(group, out.offset));
     file.num_rows += group.num_rows;
     out.appendGroup(bytes);
   };
   // Bytes written to a file or pipe are written when sink.write returns (stdout queues them).
   const reuse = sink.target.kind !== 'stdout';
-  const pool = rows >= ENCODE_THREADS_MIN_ROWS ? new EncoderPool(header, encoderThreads(), append, reuse) : null;
+  const pool = rows >= ENCODE_THREADS_MIN_ROWS ? new TablePool('parquet', header, tableThreads(), append, reuse) : null;
   const encoder = pool ? null : new RowGroupEncoder(header);
   return {
     async write(columns, start, count) {
       for (let from = start; from < start + count; from += ROW_GROUP_ROWS) {
         const n = Math.min(start + count, from + ROW_GROUP_ROWS) - from;
-        if (pool) await pool.encode(columns, from, n);
+        if (pool) await pool.run(columns, from, n);
         else {
           const encoded = encoder!.encode(columns, from, n);
           append(encoded);
@@ -166,5 +151,5 @@ export function parquetTable(sink: OutputSink, header: readonly string[], rows =
 
 /** A table on `sink` in `format`; `rows` is the number of rows expected (0: unknown, or few). */
 export function openTable(sink: OutputSink, header: readonly string[], format: TableFormat, rows = 0): TableWriter {
-  return format === 'parquet' ? parquetTable(sink, header, rows) : csvTable(sink, header);
+  return format === 'parquet' ? parquetTable(sink, header, rows) : csvTable(sink, header, rows);
 }

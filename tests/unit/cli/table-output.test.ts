@@ -6,7 +6,7 @@ import { parquetMetadata, parquetRead } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { withOutput } from '../../../src/cli/output';
-import { BLOCK_ROWS, ENCODE_THREADS_MIN_ROWS, parquetTable, ROW_GROUP_ROWS } from '../../../src/cli/table';
+import { BLOCK_ROWS, csvTable, ENCODE_THREADS_MIN_ROWS, parquetTable, ROW_GROUP_ROWS } from '../../../src/cli/table';
 
 const ROWS = ENCODE_THREADS_MIN_ROWS + 5_003;
 const HEADER = ['time', 'warm', 'holes', 'signed', 'plain', 'shared', 'list'];
@@ -60,13 +60,18 @@ function reference(cols: ArrayLike<number>[]): Uint8Array {
  * Writes `cols` through parquetTable block by block, as the features command does; the columns not in shared
  * memory go through one reused block (overwritten after each write, as the streaming mode reuses its block).
  */
-async function writeTable(path: string, cols: ArrayLike<number>[], expectedRows: number): Promise<void> {
+async function writeTable(
+  path: string,
+  cols: ArrayLike<number>[],
+  expectedRows: number,
+  open = parquetTable,
+): Promise<void> {
   const block = cols.map((col) =>
     col instanceof Float64Array && col.buffer instanceof SharedArrayBuffer ? col : null,
   );
   const reused = cols.map(() => new Float64Array(BLOCK_ROWS));
   await withOutput(path, [], async (sink) => {
-    const table = parquetTable(sink, HEADER, expectedRows);
+    const table = open(sink, HEADER, expectedRows);
     for (let start = 0; start < ROWS; start += BLOCK_ROWS) {
       const n = Math.min(BLOCK_ROWS, ROWS - start);
       const views = cols.map((col, c) => {
@@ -82,7 +87,7 @@ async function writeTable(path: string, cols: ArrayLike<number>[], expectedRows:
   });
 }
 
-describe('Parquet output: row groups encoded on their own (on worker threads for long tables)', () => {
+describe('CSV and Parquet output in chunks (on worker threads for long tables)', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'candlecast-pq-'));
@@ -122,5 +127,19 @@ describe('Parquet output: row groups encoded on their own (on worker threads for
       }
     }
     expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it(`${ROWS} rows of CSV on table threads and on this thread: every line as String() writes it`, async () => {
+    const cols = columns();
+    const cell = (v: number): string => (Number.isFinite(v) ? String(v) : '');
+    const lines = [HEADER.join(',')];
+    for (let i = 0; i < ROWS; i++) lines.push(cols.map((col) => cell(col[i]!)).join(','));
+    const expected = `${lines.join('\n')}\n`;
+    const threaded = join(dir, 'threaded.csv');
+    const inline = join(dir, 'inline.csv');
+    await writeTable(threaded, cols, ROWS, csvTable);
+    await writeTable(inline, cols, 0, csvTable);
+    expect(readFileSync(threaded, 'utf8') === expected).toBe(true);
+    expect(readFileSync(inline, 'utf8') === expected).toBe(true);
   });
 });
