@@ -7,7 +7,8 @@
 // Source files locate repository files from `import.meta.url` (public/models, ../shared/data); in a bundle
 // that URL would be the bundle's, so each source file's `import.meta.url` is replaced by its own location,
 // expressed relative to the bundle (the checkout can move). A file containing "build: bundle import.meta.url"
-// keeps the bundle's URL. The feature side thread is the compiled parallel-side.js next to the bundle.
+// keeps the bundle's URL. A worker thread started from `X-worker.js` (the tsx entry of the sources: the feature
+// side thread, the CSV and Parquet table threads) runs the compiled `X-side.js` next to the bundle.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -28,13 +29,14 @@ function sourceUrls(outDir) {
           const rel = relative(outDir, args.path).split('\\').join('/');
           const relDir = `${relative(outDir, dirname(args.path)).split('\\').join('/')}/`;
           code = code
-            .replace("new URL('./parallel-worker.js', import.meta.url)", "new URL('./parallel-side.js', BUNDLE_URL)")
+            // a worker thread's tsx entry `X-worker.js` is the compiled `X-side.js` beside the bundle
+            .replace(/new URL\('\.\/([\w-]+)-worker\.js', import\.meta\.url\)/g, "new URL('./$1-side.js', BUNDLE_URL)")
             .replace(/import\.meta\.url/g, `new URL(${JSON.stringify(rel)}, import.meta.url).href`)
             .replace(
               /import\.meta\.dirname/g,
               `decodeURIComponent(new URL(${JSON.stringify(relDir)}, import.meta.url).pathname)`,
             )
-            .replace('BUNDLE_URL', 'import.meta.url');
+            .replace(/BUNDLE_URL/g, 'import.meta.url');
         }
         return { contents: code, loader: 'ts' };
       });
@@ -60,7 +62,10 @@ async function bundle(entryPoints, outDir) {
 }
 
 rmSync(outRoot, { recursive: true, force: true });
-const side = { 'parallel-side': join(root, 'src/core/features/batch/parallel-side.ts') };
+const side = {
+  'parallel-side': join(root, 'src/core/features/batch/parallel-side.ts'),
+  'table-side': join(root, 'src/cli/table-side.ts'),
+};
 await bundle({ main: join(root, 'src/cli/main.ts'), ...side }, outRoot);
 const benches = Object.fromEntries(
   readdirSync(join(root, 'bench'))

@@ -1,5 +1,4 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { parquetMetadata, parquetRead, type FileMetaData } from 'hyparquet';
 import type { Candle, CandleColumns } from '../core/candles/candle';
 import { candleProblem, seriesOrderProblem } from '../core/candles/validate';
@@ -14,7 +13,8 @@ class ColumnBuilder {
   private cols: Float64Array[] = FIELDS.map(() => new Float64Array(1 << 16));
   count = 0;
 
-  push(c: Candle): void {
+  /** Appends one candle given as its six values (time, open, high, low, close, volume). */
+  push(values: Float64Array): void {
     if (this.count === this.cols[0]!.length) {
       this.cols = this.cols.map((col) => {
         const grown = new Float64Array(col.length * 2);
@@ -23,12 +23,7 @@ class ColumnBuilder {
       });
     }
     const i = this.count++;
-    this.cols[0]![i] = c.time;
-    this.cols[1]![i] = c.open;
-    this.cols[2]![i] = c.high;
-    this.cols[3]![i] = c.low;
-    this.cols[4]![i] = c.close;
-    this.cols[5]![i] = c.volume;
+    for (let k = 0; k < 6; k++) this.cols[k]![i] = values[k]!;
   }
 
   columns(): CandleColumns {
@@ -54,7 +49,16 @@ function note(text: string): void {
   process.stderr.write(`candlecast: note: ${text}\n`);
 }
 
-/** Reads a candle CSV (SPEC §6 formats) in 1 MiB chunks, so the text of a file of any size is never held whole. */
+const LF = 0x0a;
+const CR = 0x0d;
+/** Longest line accepted. */
+const MAX_LINE_BYTES = 1 << 24;
+
+/**
+ * Reads a candle CSV (SPEC §6 formats) in 1 MiB chunks, so the text of a file of any size is never held whole:
+ * lines are split on the bytes (LF, CRLF or CR) and handed to CandleCsvReader.lineBytes, which reads plain
+ * numeric lines without making strings.
+ */
 function readCsvColumns(path: string): CandleColumns {
   let fd: number;
   try {
@@ -64,37 +68,47 @@ function readCsvColumns(path: string): CandleColumns {
   }
   const reader = new CandleCsvReader({ source: path, onNote: note });
   const out = new ColumnBuilder();
-  const decoder = new StringDecoder('utf8');
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  let carry = '';
+  const values = new Float64Array(6);
+  let buffer = Buffer.allocUnsafe(1 << 20);
+  // bytes of an unfinished line, at the start of the buffer
+  let carry = 0;
   let lineNo = 0;
-  let skipLf = false;
-  const take = (line: string): void => {
-    const candle = reader.line(line, ++lineNo);
-    if (candle) out.push(candle);
-  };
   try {
     for (;;) {
+      if (carry === buffer.length) {
+        if (carry > MAX_LINE_BYTES) throw new CsvError(path, lineNo + 1, 'line longer than 16 MiB');
+        const grown = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(grown, 0, 0, carry);
+        buffer = grown;
+      }
       let n: number;
       try {
-        n = readSync(fd, buffer, 0, buffer.length, null);
+        n = readSync(fd, buffer, carry, buffer.length - carry, null);
       } catch (err) {
         throw cannotRead(path, err);
       }
-      let text = n === 0 ? decoder.end() : decoder.write(buffer.subarray(0, n));
-      if (skipLf && text.startsWith('\n')) text = text.slice(1);
-      skipLf = false;
-      text = carry + text;
-      // A CR at the end may be the first half of a CRLF split across chunks.
-      if (n > 0 && text.endsWith('\r')) {
-        text = `${text.slice(0, -1)}\n`;
-        skipLf = true;
+      const end = carry + n;
+      let start = 0;
+      let lf = buffer.indexOf(LF, 0);
+      let cr = buffer.indexOf(CR, 0);
+      for (;;) {
+        if (lf !== -1 && lf < start) lf = buffer.indexOf(LF, start);
+        if (cr !== -1 && cr < start) cr = buffer.indexOf(CR, start);
+        const stop = Math.min(lf === -1 || lf >= end ? end : lf, cr === -1 || cr >= end ? end : cr);
+        // no line end in the bytes read, or a CR at their end that may be the first half of a CRLF
+        if (stop === end || (stop === cr && stop === end - 1 && n > 0)) break;
+        lineNo++;
+        if (reader.lineBytes(buffer, start, stop, lineNo, values)) out.push(values);
+        start = stop === cr && buffer[stop + 1] === LF && stop + 1 < end ? stop + 2 : stop + 1;
       }
-      const lines = text.split(/\r\n|\r|\n/);
-      carry = n === 0 ? '' : lines.pop()!;
-      for (const line of lines) take(line);
-      if (n === 0) break;
-      if (carry.length > 1 << 24) throw new CsvError(path, lineNo + 1, 'line longer than 16 MiB');
+      if (n === 0) {
+        lineNo++;
+        if (start < end && reader.lineBytes(buffer, start, end, lineNo, values)) out.push(values);
+        break;
+      }
+      buffer.copy(buffer, 0, start, end);
+      carry = end - start;
+      if (carry > MAX_LINE_BYTES) throw new CsvError(path, lineNo + 1, 'line longer than 16 MiB');
     }
     reader.finish();
   } catch (err) {

@@ -139,6 +139,8 @@ export class OutputSink {
   }
 
   write(data: string | Uint8Array): void {
+    // a chunk that comes back from a table thread after the output was abandoned goes nowhere (not to stdout)
+    if (this.done) throw new Error(`${this.name()}: written after the output was ended`);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.bytes += bytes.byteLength;
     if (this.fd === null) {

@@ -1,5 +1,5 @@
 import type { Candle } from '../core/candles/candle';
-import { candleProblem, seriesOrderProblem } from '../core/candles/validate';
+import { candleProblem, MAX_PRICE, MAX_VOLUME, seriesOrderProblem } from '../core/candles/validate';
 import type { Timeframe } from '../core/candles/timeframe';
 import { printable } from '../core/util/errors';
 
@@ -39,6 +39,13 @@ export interface ParseCsvOptions {
 const SECONDS_FROM = 1e9;
 const SECONDS_BELOW = 1e11;
 const QUOTE = 0x22;
+const COMMA = 0x2c;
+const DOT = 0x2e;
+const ZERO = 0x30;
+/** 10^0 to 10^22: every one an exact double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+/** UTF-8 decoder for lines given as bytes; a byte-order mark is kept (the reader strips it where it reads a header). */
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -96,6 +103,96 @@ export class CandleCsvReader {
     this.prevTime = candle.time;
     this.count++;
     return candle;
+  }
+
+  /**
+   * One line given as UTF-8 bytes `start` to `end - 1` of `bytes` (without its terminator): true when it holds a
+   * candle, whose time, open, high, low, close and volume are then in `into`; false for a header or blank line.
+   * The same values and the same CsvError as `line()`: a line of plain unsigned decimals (the common case once
+   * the first candle has set the format) is read straight from the bytes and checked as `line()` checks it;
+   * any other line, and any line with a problem, goes through `line()`.
+   */
+  lineBytes(bytes: Uint8Array, start: number, end: number, lineNo: number, into: Float64Array): boolean {
+    if (this.plainLine(bytes, start, end, into)) {
+      this.prevTime = into[0]!;
+      this.count++;
+      return true;
+    }
+    const candle = this.line(UTF8.decode(bytes.subarray(start, end)), lineNo);
+    if (candle === null) return false;
+    into[0] = candle.time;
+    into[1] = candle.open;
+    into[2] = candle.high;
+    into[3] = candle.low;
+    into[4] = candle.close;
+    into[5] = candle.volume;
+    return true;
+  }
+
+  /**
+   * The fast path of lineBytes: the six values of a line of unsigned decimals (time: digits; the others: digits
+   * with at most one point, at most 15 digits, so each is the exact integer of its digits divided by an exact
+   * power of ten: one correctly rounded division, the double Number() gives) that is a valid candle after the
+   * previous one; false (the reader unchanged) for anything else, which `line()` then reads or rejects.
+   */
+  private plainLine(b: Uint8Array, start: number, end: number, v: Float64Array): boolean {
+    if (this.seconds === null || this.columnCount === 0 || this.options.timeframe !== undefined) return false;
+    let i = start;
+    for (let k = 0; k < 6; k++) {
+      let m = 0;
+      let digits = 0;
+      let frac = -1;
+      for (; i < end; i++) {
+        const d = b[i]! - ZERO;
+        if (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+          digits++;
+          if (frac >= 0) frac++;
+        } else if (b[i] === DOT && frac < 0 && k > 0) frac = 0;
+        else break;
+      }
+      if (digits === 0) return false;
+      if (k === 0) {
+        // m is exact while it is a safe integer (and no longer one once it is past)
+        if (m > Number.MAX_SAFE_INTEGER) return false;
+        if (this.seconds) {
+          if (m >= SECONDS_BELOW) return false;
+          m *= 1000;
+        } else if (m > 1e14) m = Math.floor(m / 1000);
+        v[0] = m;
+      } else {
+        if (digits > 15) return false;
+        v[k] = frac > 0 ? m / POW10[frac]! : m;
+      }
+      if (k < 5) {
+        if (i === end || b[i] !== COMMA) return false;
+        i++;
+      }
+    }
+    if (this.columnCount === 6) {
+      if (i !== end) return false;
+    } else {
+      // Binance rows: six more cells, not read
+      let commas = 0;
+      for (; i < end; i++) if (b[i] === COMMA) commas++;
+      if (commas !== this.columnCount - 6) return false;
+    }
+    const [time, open, high, low, close, volume] = v as unknown as [number, number, number, number, number, number];
+    return (
+      time > this.prevTime &&
+      open > 0 &&
+      high > 0 &&
+      low > 0 &&
+      close > 0 &&
+      open <= MAX_PRICE &&
+      high <= MAX_PRICE &&
+      low <= MAX_PRICE &&
+      close <= MAX_PRICE &&
+      volume <= MAX_VOLUME &&
+      high >= low &&
+      high >= Math.max(open, close) &&
+      low <= Math.min(open, close)
+    );
   }
 
   /** After the last line: throws when the input held no candle. */

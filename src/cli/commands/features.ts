@@ -65,7 +65,7 @@ export const featuresCommand: Command = {
     const n = cols.time.length;
     const batch = mode === 'batch' && n * FEATURE_NAMES.length * 8 <= BATCH_MAX_BYTES;
     await withOutput(out, [file], async (sink) => {
-      const table = openTable(sink, ['time', ...FEATURE_NAMES], formatOf(out));
+      const table = openTable(sink, ['time', ...FEATURE_NAMES], formatOf(out), n);
       const bar = progress('features', n, args.flags.has('quiet'));
       try {
         await (batch ? writeBatch : writeStream)(cols, table, bar);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parquetMetadata, parquetRead } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { FEATURE_NAMES } from '../../../src/core/features/registry';
-import { BLOCK_ROWS, ROW_GROUP_ROWS } from '../../../src/cli/table';
+import { BLOCK_ROWS, ENCODE_THREADS_MIN_ROWS, ROW_GROUP_ROWS } from '../../../src/cli/table';
 import { cli, cliAsync, csvOf, noStack, walk } from '../../helpers/cli';
 
 /** Every row of a Parquet file through hyparquet (a reader independent of the writer package). */
@@ -93,6 +93,9 @@ describe('candlecast features/patterns/predict: Parquet and CSV, streamed in blo
       n % ROW_GROUP_ROWS,
     ]);
     expect(Number(meta.num_rows)).toBe(n);
+    // long enough to be encoded on the worker threads (ENCODE_THREADS_MIN_ROWS): every row equal to the CSV run
+    expect(n).toBeGreaterThanOrEqual(ENCODE_THREADS_MIN_ROWS);
+    expectSameTable(batch.stdout, await readParquet(pqOut));
   });
 
   it('reads candles from Parquet: the same features as from the CSV', () => {
