@@ -49,7 +49,8 @@ function expectSameScores(params: OodParams, names: readonly string[], rows: num
     const got = scorer.score(x, r * names.length);
     const want = referenceScore(params, names, x, r * names.length);
     if (!Object.is(got, want)) expect(got, `row ${r}`).toBe(want);
-    expect(scorer.evaluate(x, r * names.length).flag).toBe(!(want <= params.threshold));
+    // null: no volatility level, the score alone decides
+    expect(scorer.evaluate(x, r * names.length, null).flag).toBe(!(want <= params.threshold));
   }
 }
 
@@ -74,6 +75,7 @@ describe('OOD score (dissimilarity index)', () => {
       mean_pairwise: 1.3,
       threshold: 1.1,
       quantile: 0.99,
+      volatility: { min: -10, max: -3 },
     };
     expectSameScores(params, names, 200, 100 + points);
   });
