@@ -1,10 +1,12 @@
-import type { CnnBackend } from './pattern-cnn';
-
 /**
  * Backend choice by measurement (issue 17): at load the pattern CNN runs a warm-up batch on every available tfjs
  * backend, compares its outputs with the cpu reference and times it; this module decides from those trials.
  * Logic only: pattern-cnn.ts runs the trials and acts on the decision.
  */
+
+/** The tfjs backends the pattern CNN can run on, in the order they are tried. */
+export type CnnBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const CNN_BACKENDS: readonly CnnBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** Largest |probability - cpu reference| a backend may show and still be used. */
 export const BACKEND_TOLERANCE = 1e-4;

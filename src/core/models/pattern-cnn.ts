@@ -2,7 +2,13 @@ import * as tf from './tfjs';
 import { PATTERN_NAMES, type PatternName } from '../patterns/names';
 import { buildWindows, WINDOW_FEATURES, WINDOW_LENGTH, WINDOW_NORMALIZATION, WINDOW_SIZE } from '../patterns/window';
 import { mulberry32 } from '../util/random';
-import { chooseBackend, type BackendDecision, type BackendTrial } from './backend-choice';
+import {
+  CNN_BACKENDS,
+  chooseBackend,
+  type BackendDecision,
+  type BackendTrial,
+  type CnnBackend,
+} from './backend-choice';
 import { oneLine } from '../util/errors';
 
 /**
@@ -18,8 +24,7 @@ import { oneLine } from '../util/errors';
  * or corrupt files, wrong shapes, non-finite weights, a window normalisation this engine does not
  * produce); callers show "pattern CNN not loaded: <message>" and keep the rule detections.
  */
-export type CnnBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const CNN_BACKENDS: readonly CnnBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export { CNN_BACKENDS, type CnnBackend };
 
 /** What the trainer stores in model.json (`userDefinedMetadata.pattern_cnn`). */
 export interface PatternCnnMetadata {
