@@ -1,6 +1,6 @@
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.3.0',
+  version: 'pattern-cnn-1.4.0',
   seed: 20261124,
   /**
    * Every file of ../shared/data/candles except FOREIGN_FILES: Binance spot (10+ symbols, 1m, 5m, 15m, 1h, 1d),
@@ -89,19 +89,25 @@ export const TRAIN_CONFIG = {
   resampleTo: { '1m': '5m', '5m': '1h', '15m': '1h', '1h': '6h' },
   /** Train on mirror images of the training candles as well (see dataset.ts). */
   mirrorAugment: true,
-  /** Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). */
-  augment: { rareBelow: 15000, targetPerPattern: 20000, maxCopies: 20, noise: 0.1 },
+  /**
+   * Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). Since 1.4.0 "rare" is
+   * below 25,000 windows (was 15,000, which left out three_white_soldiers, the morning/evening stars, piercing line
+   * and dark cloud cover, the patterns short of the bar) with three times as many copies.
+   */
+  augment: { rareBelow: 25000, targetPerPattern: 60000, maxCopies: 20, noise: 0.1 },
   batchSize: 256,
   /**
-   * Fine-tuning: training starts from the weights of pattern-cnn-1.1.0 (24,000 steps from scratch on Binance spot,
-   * `npm run train:cnn` at commit 3f15e95; its weights.bin is kept here) with the output biases reset, then learns
-   * the broader data above (other venues, FX, stressed and resampled copies). A full run from scratch needs
-   * ~6M windows, which on the shared 2-core machine (500-1,200 windows/s under load, measured this session) no longer fits a session.
+   * Fine-tuning, a chain of committed warm starts with the output biases reset each time: pattern-cnn-1.1.0 (24,000
+   * steps from scratch on Binance spot, `npm run train:cnn` at commit 3f15e95), then 1.3.0 (6,000 steps from 1.1.0 on
+   * the broader data above, peak learning rate 5e-4, rare below 15,000, near-miss fraction 0.125: `npm run train:cnn`
+   * at commit 411f9b0), then this run (1.4.0: 6,000 steps from 1.3.0). Both weights.bin files are kept here. The
+   * NumPy trainer runs 7,000-9,500 windows/s on the 2-core machine alone (this 6,000-step run: 3 min), 500-1,200
+   * when the machine is shared.
    */
-  warmStart: 'training/cnn/warm-start/pattern-cnn-1.1.0.weights.bin',
+  warmStart: 'training/cnn/warm-start/pattern-cnn-1.3.0.weights.bin',
   steps: 6000,
-  /** Adam with linear warm-up then cosine decay from peak to final. */
-  learningRate: { peak: 5e-4, final: 1e-5, warmupSteps: 100 },
+  /** Adam with linear warm-up then cosine decay from peak to final (5e-4 up to 1.3.0). */
+  learningRate: { peak: 3e-4, final: 1e-5, warmupSteps: 100 },
   /**
    * Class imbalance: this fraction of every batch is drawn class-balanced (a pattern chosen uniformly,
    * then one of its training windows); the rest uniformly. The sampling prior is undone afterwards
@@ -116,9 +122,9 @@ export const TRAIN_CONFIG = {
   hardMining: { fraction: 0.25, candidates: 4 },
   /**
    * This fraction of every batch is drawn from the perturbed copies of rare-pattern windows (augment.ts): rare
-   * positives and, above all, their near misses, which uniform draws would almost never reach.
+   * positives and, above all, their near misses, which uniform draws would almost never reach (0.125 up to 1.3.0).
    */
-  nearMissFraction: 0.125,
+  nearMissFraction: 0.25,
 } as const;
 
 export type TrainConfig = typeof TRAIN_CONFIG;
