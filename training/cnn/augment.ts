@@ -17,6 +17,14 @@ export interface AugmentConfig {
   maxCopies: number;
   /** Noise scale in units of the window's mean candle range. */
   noise: number;
+  /** Share of the copies made by shifting whole candles instead (gapped opens, see below); default 0. */
+  gapShare?: number;
+  /** Gapped copies: chance that a candle is shifted and the shift's scale (mean ranges), drawn per copy. */
+  gap?: { probability: readonly [number, number]; scale: readonly [number, number] };
+}
+
+function within([lo, hi]: readonly [number, number], rand: () => number): number {
+  return lo + (hi - lo) * rand();
 }
 
 /** Smallest positive step between consecutive closes: the price grid (tick) the perturbed prices snap to. */
@@ -35,8 +43,11 @@ function tickOf(cols: CandleColumns): number {
  * Each copy is one 20-candle segment: closes, highs, lows and opens move by Gaussian noise (`noise` x the
  * segment's mean range) and snap to the file's price grid, while the ties real exchange data is full of are
  * kept: an open equal to the previous close stays equal to the (perturbed) previous close, and a high/low
- * equal to the body's top/bottom stays there. The copies of one source form one synthetic source whose
- * training windows are exactly the segments.
+ * equal to the body's top/bottom stays there. A `gapShare` of the copies is made the other way: each candle keeps
+ * its shape and is shifted as a whole by its own offset (on the grid), with the chance and scale of `gap`, so its
+ * open gaps from the previous close as on FX and thin venues (stress.ts `gapOpens`, applied to one window): the
+ * positives with an open inside or near the previous body but off its close, and the near misses an open too far
+ * away makes. The copies of one source form one synthetic source whose training windows are exactly the segments.
  */
 export function perturbedSources(
   train: WindowSet,
@@ -84,8 +95,24 @@ export function perturbedSources(
       const start = end - WINDOW_LENGTH + 1;
       let range = 0;
       for (let t = start; t <= end; t++) range += b.high[t]! - b.low[t]!;
-      const sigma = (config.noise * range) / WINDOW_LENGTH;
+      const meanRange = range / WINDOW_LENGTH;
+      const sigma = config.noise * meanRange;
       for (let c = 0; c < list[i + 1]!; c++) {
+        if (config.gap && rand() < (config.gapShare ?? 0)) {
+          const probability = within(config.gap.probability, rand);
+          const scale = within(config.gap.scale, rand) * meanRange;
+          for (let t = start; t <= end; t++, o++) {
+            // Never let a shift take the low to or below zero (as stress.ts).
+            const d = rand() < probability ? Math.max(snap(scale * normal()), -0.5 * b.low[t]!) : 0;
+            cols.time[o] = o;
+            cols.open[o] = b.open[t]! + d;
+            cols.high[o] = b.high[t]! + d;
+            cols.low[o] = b.low[t]! + d;
+            cols.close[o] = b.close[t]! + d;
+            cols.volume[o] = b.volume[t]!;
+          }
+          continue;
+        }
         for (let t = start; t <= end; t++, o++) {
           const close = snap(b.close[t]! + sigma * normal());
           const open =

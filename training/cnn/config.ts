@@ -1,6 +1,6 @@
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.4.0',
+  version: 'pattern-cnn-1.5.0',
   seed: 20261124,
   /**
    * Every file of ../shared/data/candles except FOREIGN_FILES: Binance spot (10+ symbols, 1m, 5m, 15m, 1h, 1d),
@@ -85,27 +85,50 @@ export const TRAIN_CONFIG = {
     gap: { probability: [0.3, 1], scale: [0.05, 0.5] },
     tickFraction: [0.05, 0.6],
   },
+  /**
+   * The stressed copies of every training file, each drawing its blocks from these kinds: the mixture above, and
+   * since 1.5.0 a second copy with gapped opens only (a gapped open breaks the exchange tie open = previous close
+   * that the Binance files are full of, and the network had learned that tie as part of the patterns).
+   */
+  stressCopies: [['gap', 'coarse', 'both'], ['gap'], ['both']],
   /** One resampled copy of every training file, by source timeframe (other timeframes, other volatility). */
   resampleTo: { '1m': '5m', '5m': '1h', '15m': '1h', '1h': '6h' },
   /** Train on mirror images of the training candles as well (see dataset.ts). */
   mirrorAugment: true,
   /**
-   * Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). Since 1.4.0 "rare" is
-   * below 25,000 windows (was 15,000, which left out three_white_soldiers, the morning/evening stars, piercing line
-   * and dark cloud cover, the patterns short of the bar) with three times as many copies.
+   * Perturbed, re-labelled copies of the training windows of rare patterns (see augment.ts). 1.4.0: "rare" below
+   * 25,000 windows (was 15,000) and 60,000 copies per pattern. 1.5.0: the stressed copies above lift the stars over
+   * 25,000, so below 40,000; up to 120,000 copies per pattern and 50 per window (three_black_crows has ~2,000
+   * windows); 60% of the copies shift whole candles (gapped opens, `gap`) instead of jittering prices.
    */
-  augment: { rareBelow: 25000, targetPerPattern: 60000, maxCopies: 20, noise: 0.1 },
+  augment: {
+    rareBelow: 40000,
+    targetPerPattern: 120000,
+    maxCopies: 50,
+    noise: 0.1,
+    gapShare: 0.6,
+    gap: { probability: [0.3, 1], scale: [0.05, 0.5] },
+  },
   batchSize: 256,
   /**
-   * Fine-tuning, a chain of committed warm starts with the output biases reset each time: pattern-cnn-1.1.0 (24,000
-   * steps from scratch on Binance spot, `npm run train:cnn` at commit 3f15e95), then 1.3.0 (6,000 steps from 1.1.0 on
-   * the broader data above, peak learning rate 5e-4, rare below 15,000, near-miss fraction 0.125: `npm run train:cnn`
-   * at commit 411f9b0), then this run (1.4.0: 6,000 steps from 1.3.0). Both weights.bin files are kept here. The
-   * NumPy trainer runs 7,000-9,500 windows/s on the 2-core machine alone (this 6,000-step run: 3 min), 500-1,200
-   * when the machine is shared.
+   * Fine-tuning, a chain of warm starts with the output biases reset each time: pattern-cnn-1.1.0 (24,000 steps from
+   * scratch on Binance spot, `npm run train:cnn` at commit 3f15e95), 1.3.0 (6,000 steps from 1.1.0 on the broader
+   * data above, peak learning rate 5e-4, rare below 15,000, near-miss fraction 0.125: commit 411f9b0), 1.4.0 (6,000
+   * steps from 1.3.0: commit eef2063), then 1.5.0 in five stages of 12,000 steps at this learning rate, each from
+   * the last (`CNN_TRAIN_ONLY=1 CNN_WARM_START=<previous weights>`), the data growing stage by stage:
+   *  1. from 1.4.0: the gap-only stressed copy, gapped near-miss copies (gapShare 0.5), rare below 25,000 with
+   *     60,000 copies and at most 20 per window, hard-mining candidates 4;
+   *  2. + the 'both' stressed copy, hard-mining candidates 8;
+   *  3. + rare below 40,000, 80,000 copies;
+   *  4. + at most 50 copies per window (`warm-start/pattern-cnn-1.5.0-stage4.weights.bin`, kept);
+   *  5. this config: 120,000 copies, gapShare 0.6 (`npm run train:cnn`).
+   * Trained from scratch instead (24,000 steps, peak 2e-3, stage 1's data) it scored lower everywhere (held-out
+   * 0.905, foreign 0.900, gap opens 0.872). 1.1.0's, 1.3.0's, 1.4.0's and stage 4's weights are kept here. The NumPy
+   * trainer runs 4,000-9,500 windows/s on the 2-core machine alone (more data, slower; a 12,000-step stage: 6-14
+   * min), 500-1,200 when the machine is shared.
    */
-  warmStart: 'training/cnn/warm-start/pattern-cnn-1.3.0.weights.bin',
-  steps: 6000,
+  warmStart: 'training/cnn/warm-start/pattern-cnn-1.5.0-stage4.weights.bin',
+  steps: 12000,
   /** Adam with linear warm-up then cosine decay from peak to final (5e-4 up to 1.3.0). */
   learningRate: { peak: 3e-4, final: 1e-5, warmupSteps: 100 },
   /**
@@ -117,9 +140,9 @@ export const TRAIN_CONFIG = {
   /**
    * Hard-example mining: this fraction of every batch is replaced by the highest-loss windows among
    * `candidates` times as many uniformly drawn ones (scored with the current weights), so training keeps
-   * working on the windows near the rules' sharp thresholds.
+   * working on the windows near the rules' sharp thresholds (4 candidates up to 1.4.0).
    */
-  hardMining: { fraction: 0.25, candidates: 4 },
+  hardMining: { fraction: 0.25, candidates: 8 },
   /**
    * This fraction of every batch is drawn from the perturbed copies of rare-pattern windows (augment.ts): rare
    * positives and, above all, their near misses, which uniform draws would almost never reach (0.125 up to 1.3.0).

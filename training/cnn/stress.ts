@@ -101,16 +101,23 @@ export function coarseTicks(cols: CandleColumns, fraction: number, block = 2000)
   return out;
 }
 
+/** What one block of a stressed copy gets: gapped opens, a coarse grid, or both. */
+export type StressKind = 'gap' | 'coarse' | 'both';
+const ALL_KINDS: readonly StressKind[] = ['gap', 'coarse', 'both'];
+
 export interface StressMixOptions {
   block: number;
+  /** The kinds a block is drawn from, uniformly (default all three). */
+  kinds?: readonly StressKind[];
   gap: { probability: readonly [number, number]; scale: readonly [number, number] };
   /** Tick as a fraction of the block's median range, drawn log-uniformly in this interval. */
   tickFraction: readonly [number, number];
 }
 
 /**
- * The training mixture: blocks of `block` candles, each one gapped, coarse-ticked or both (a third each), with
- * the gap probability/scale and the tick drawn per block, so the network sees a spread of markets.
+ * The training mixture: blocks of `block` candles, each one gapped, coarse-ticked or both (drawn uniformly from
+ * `kinds`, a third each by default), with the gap probability/scale and the tick drawn per block, so the network
+ * sees a spread of markets.
  */
 export function stressMix(cols: CandleColumns, o: StressMixOptions, seed: number): CandleColumns {
   const out = copyColumns(cols);
@@ -120,8 +127,9 @@ export function stressMix(cols: CandleColumns, o: StressMixOptions, seed: number
   const within = ([a, b]: readonly [number, number]) => a + (b - a) * rand();
   for (let from = 0; from < cols.close.length; from += o.block) {
     const to = Math.min(cols.close.length, from + o.block);
-    const kind = Math.floor(rand() * 3); // 0 gap, 1 coarse, 2 both
-    if (kind !== 1) {
+    const kinds = o.kinds ?? ALL_KINDS;
+    const kind = kinds[Math.floor(rand() * kinds.length)]!;
+    if (kind !== 'coarse') {
       shiftCandles(
         out,
         range,
@@ -132,7 +140,7 @@ export function stressMix(cols: CandleColumns, o: StressMixOptions, seed: number
         normal,
       );
     }
-    if (kind !== 0) {
+    if (kind !== 'gap') {
       const [lo, hi] = o.tickFraction;
       const fraction = Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * rand());
       const tick = fraction * medianRange(range, from, to);

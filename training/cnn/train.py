@@ -206,6 +206,7 @@ def main():
     hard_candidates = cfg["hardMining"]["candidates"]
     lr_cfg = cfg["learningRate"]
     drawn = np.zeros(K)
+    checkpoints = {int(c) for c in os.environ.get("CNN_CHECKPOINTS", "").split(",") if c}
     started = time.time()
     loss_sum = 0.0
     for step in range(steps):
@@ -230,6 +231,12 @@ def main():
         lr = learning_rate(step, steps, lr_cfg["peak"], lr_cfg["final"], lr_cfg["warmupSteps"])
         opt.step(params, grads, lr)
         loss_sum += loss
+        if step + 1 in checkpoints:
+            # Experiments only (CNN_CHECKPOINTS="4000,8000"): the weights so far, with what was drawn so far.
+            os.makedirs(out_dir, exist_ok=True)
+            np.concatenate([p.astype(np.float32).ravel() for p in params]).tofile(os.path.join(out_dir, f"ckpt-{step + 1}.f32"))
+            with open(os.path.join(out_dir, f"ckpt-{step + 1}.json"), "w") as f:
+                json.dump({"drawn": drawn.tolist(), "total": (step + 1) * B}, f)
         if (step + 1) % 500 == 0 or step + 1 == steps:
             rate_s = (step + 1) * B / (time.time() - started)
             mean_loss = loss_sum / (step % 500 + 1)

@@ -11,11 +11,14 @@
  *    saves it to public/models/pattern-cnn/ and scores it on the held-out split.
  * 4. Writes its entry `models.pattern_cnn` of public/models/manifest.json.
  *
- * Environment overrides for experiments: CNN_STEPS, CNN_OUT (model folder), CNN_NO_MANIFEST=1, CNN_FILES (subset).
+ * Environment overrides for experiments: CNN_STEPS, CNN_OUT (model folder), CNN_NO_MANIFEST=1, CNN_FILES (subset),
+ * CNN_WORK (scratch folder), CNN_WARM_START (weights file, empty = from scratch), CNN_LR ("peak,final,warmup"),
+ * CNN_CHECKPOINTS (steps at which train.py saves the weights so far), CNN_TRAIN_ONLY=1 (stop after training) and
+ * CNN_RESUME=1 (finish such a run: export, thresholds, evaluation, manifest, without training again).
  */
 import * as tf from './tfjs';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPatternCnnFromDir, useNodeWasmFiles } from '../../src/core/models/pattern-cnn-node';
@@ -50,6 +53,14 @@ const DATA_DIR = process.env['CANDLECAST_DATA'] ?? resolve(repoRoot, '..', 'shar
 const OUT_DIR = process.env['CNN_OUT'] ?? resolve(repoRoot, 'public', 'models', 'pattern-cnn');
 const STEPS = Number(process.env['CNN_STEPS'] ?? TRAIN_CONFIG.steps);
 const WORK_DIR = process.env['CNN_WORK'] ?? resolve(repoRoot, 'training', '.work', 'pattern-cnn');
+/** Weights to fine-tune from (TRAIN_CONFIG.warmStart); CNN_WARM_START overrides it, empty = from scratch. */
+const WARM_START: string | null = process.env['CNN_WARM_START'] ?? TRAIN_CONFIG.warmStart;
+/** CNN_LR="peak,final,warmup" overrides TRAIN_CONFIG.learningRate (experiments). */
+const LEARNING_RATE = process.env['CNN_LR']
+  ? (([peak, final, warmupSteps]) => ({ peak: peak!, final: final!, warmupSteps: warmupSteps! }))(
+      process.env['CNN_LR'].split(',').map(Number),
+    )
+  : TRAIN_CONFIG.learningRate;
 const PYTHON = process.env['CANDLECAST_PYTHON'] ?? '/usr/bin/python3';
 /** Data files to train on: TRAIN_CONFIG.files, or a comma-separated subset for smoke runs (CNN_FILES). */
 const FILES: readonly string[] = process.env['CNN_FILES']?.split(',') ?? TRAIN_CONFIG.files;
@@ -117,24 +128,28 @@ function runNumpyTrainer(
     seed: TRAIN_CONFIG.seed,
     batchSize: TRAIN_CONFIG.batchSize,
     steps: STEPS,
-    learningRate: TRAIN_CONFIG.learningRate,
+    learningRate: LEARNING_RATE,
     balancedFraction: TRAIN_CONFIG.balancedFraction,
     hardMining: TRAIN_CONFIG.hardMining,
     nearMissFraction: TRAIN_CONFIG.nearMissFraction,
     perturbedFrom,
-    initWeights: resolve(repoRoot, TRAIN_CONFIG.warmStart),
+    initWeights: WARM_START ? resolve(repoRoot, WARM_START) : null,
   };
-  writeFileSync(join(WORK_DIR, 'config.json'), JSON.stringify(config));
-  log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
-  const res = spawnSync(
-    PYTHON,
-    [join(repoRoot, 'training', 'cnn', 'train.py'), dataDir, outDir, join(WORK_DIR, 'config.json')],
-    {
+  const configPath = join(WORK_DIR, 'config.json');
+  if (process.env['CNN_RESUME'] === '1') {
+    // Finish a run whose training already ended (CNN_TRAIN_ONLY): only if it trained with exactly this config.
+    const before = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '(none)';
+    if (before !== JSON.stringify(config)) throw new Error(`CNN_RESUME: ${configPath} is not this run's config`);
+    log(`CNN_RESUME: using the weights train.py left in ${outDir}`);
+  } else {
+    writeFileSync(configPath, JSON.stringify(config));
+    log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
+    const res = spawnSync(PYTHON, [join(repoRoot, 'training', 'cnn', 'train.py'), dataDir, outDir, configPath], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, OPENBLAS_NUM_THREADS: process.env['OPENBLAS_NUM_THREADS'] ?? '2' },
-    },
-  );
-  if (res.status !== 0) throw new Error(`train.py failed (exit ${res.status ?? res.signal})`);
+    });
+    if (res.status !== 0) throw new Error(`train.py failed (exit ${res.status ?? res.signal})`);
+  }
   const bin = readFileSync(join(outDir, 'weights.f32'));
   const weights = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
   const result = JSON.parse(readFileSync(join(outDir, 'result.json'), 'utf8')) as {
@@ -162,12 +177,14 @@ async function main(): Promise<void> {
     sources.push(original);
     variants.push(original);
     if (TRAIN_CONFIG.mirrorAugment) sources.push(loadSource(DATA_DIR, file, detectPatterns, true, original.cols));
-    const stressed = labelledSource(
-      `${file} (stressed)`,
-      stressMix(original.cols, TRAIN_CONFIG.stress, TRAIN_CONFIG.seed + 1000 + k),
-    );
-    sources.push(stressed);
-    variants.push(stressed);
+    TRAIN_CONFIG.stressCopies.forEach((kinds, c) => {
+      const stressed = labelledSource(
+        `${file} (stressed: ${kinds.join('/')})`,
+        stressMix(original.cols, { ...TRAIN_CONFIG.stress, kinds }, TRAIN_CONFIG.seed + 1000 * (c + 1) + k),
+      );
+      sources.push(stressed);
+      variants.push(stressed);
+    });
     const from = timeframeOfFile(file);
     const to = (TRAIN_CONFIG.resampleTo as Partial<Record<string, Timeframe>>)[from];
     if (to) {
@@ -203,6 +220,10 @@ async function main(): Promise<void> {
   const trained = runNumpyTrainer(sources, train, trainLabels, base.n);
   const w = weightsFromFlat(trained.weights);
   const trainSeconds = trained.seconds;
+  if (process.env['CNN_TRAIN_ONLY'] === '1') {
+    log(`trained in ${trainSeconds.toFixed(0)} s; CNN_TRAIN_ONLY: weights left in ${join(WORK_DIR, 'out')}`);
+    return;
+  }
 
   // Undo the balanced-sampling prior: shift each output bias by logit(true rate) - logit(sampled rate).
   const sampledRate = trained.drawn.map((d) => clampP(d / trained.total));
@@ -273,7 +294,8 @@ async function main(): Promise<void> {
       log(`${name} macro-F1 ${e.macro_f1.toFixed(4)} over ${e.macro_patterns.length} patterns, ${e.windows} windows`);
     }
   }
-  const totalSeconds = (Date.now() - started) / 1000;
+  // A resumed run (CNN_RESUME) counts the training it resumes from.
+  const totalSeconds = (Date.now() - started) / 1000 + (process.env['CNN_RESUME'] === '1' ? trainSeconds : 0);
   log(`training ${trainSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s`);
 
   if (process.env['CNN_NO_MANIFEST'] !== '1') {
@@ -308,17 +330,17 @@ async function main(): Promise<void> {
         seed: TRAIN_CONFIG.seed,
         steps: STEPS,
         batch_size: TRAIN_CONFIG.batchSize,
-        learning_rate: TRAIN_CONFIG.learningRate,
+        learning_rate: LEARNING_RATE,
         balanced_fraction: TRAIN_CONFIG.balancedFraction,
         hard_mining: TRAIN_CONFIG.hardMining,
         near_miss_fraction: TRAIN_CONFIG.nearMissFraction,
-        warm_start: TRAIN_CONFIG.warmStart,
+        warm_start: WARM_START || null,
         backend: 'NumPy (train.py, im2col + matmul), fine-tuned from warm_start',
         seconds: Math.round(totalSeconds),
         split:
           'per file, time-ordered: first 70% train, next 10% validation (thresholds), latest 20% held out; the stressed and resampled copies of each file are split the same way',
         foreign_files_not_trained: TRAIN_CONFIG.foreignFiles,
-        stress_augmentation: TRAIN_CONFIG.stress,
+        stress_augmentation: { ...TRAIN_CONFIG.stress, copies: TRAIN_CONFIG.stressCopies },
         resampled_copies: TRAIN_CONFIG.resampleTo,
         windows: { train: train.n, validation: validation.n, test: test.n },
         mirror_augmentation: TRAIN_CONFIG.mirrorAugment,

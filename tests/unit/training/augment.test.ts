@@ -46,6 +46,37 @@ describe('perturbed copies of rare-pattern windows', () => {
     expect(windowSet([copy!], 'test').n).toBe(0);
   });
 
+  it('makes a gapShare of the copies by shifting whole candles: shapes kept, opens off the previous close', () => {
+    const gapped = {
+      ...config,
+      maxCopies: 1,
+      gapShare: 1,
+      gap: { probability: [1, 1], scale: [0.3, 0.3] },
+    } as const;
+    const [g] = perturbedSources(train, labels, detectPatterns, gapped, 9);
+    const c = g!.cols;
+    const n = c.close.length;
+    expect(Array.from(g!.labels)).toEqual(Array.from(packLabels(detectPatterns(c), n)));
+    // One copy per window with a pattern, in window order: segment k is a shifted copy of the k-th such window.
+    const ends: number[] = [];
+    for (let r = 0; r < train.n; r++)
+      if (labels.subarray(r * PATTERN_NAMES.length, (r + 1) * PATTERN_NAMES.length).some((v) => v === 1))
+        ends.push(train.end[r]!);
+    expect(n).toBe(ends.length * 20);
+    let offClose = 0;
+    ends.forEach((end, k) => {
+      for (let t = 0; t < 20; t++) {
+        const o = k * 20 + t;
+        const src = end - 19 + t;
+        const d = c.close[o]! - cols.close[src]!;
+        for (const key of ['open', 'high', 'low'] as const) expect(c[key][o]! - cols[key][src]!).toBeCloseTo(d, 6);
+        expect(c.volume[o]).toBe(cols.volume[src]);
+        if (t > 0 && c.open[o] !== c.close[o - 1]) offClose++;
+      }
+    });
+    expect(offClose).toBeGreaterThan(0.9 * ends.length * 19);
+  });
+
   it('is deterministic for a seed', () => {
     const [again] = perturbedSources(train, labels, detectPatterns, config, 9);
     expect(Array.from(again!.cols.close)).toEqual(Array.from(copy!.cols.close));
