@@ -86,9 +86,10 @@ export const TRAIN_CONFIG = {
     tickFraction: [0.05, 0.6],
   },
   /**
-   * The stressed copies of every training file, each drawing its blocks from these kinds: the mixture above, and
-   * since 1.5.0 a second copy with gapped opens only (a gapped open breaks the exchange tie open = previous close
-   * that the Binance files are full of, and the network had learned that tie as part of the patterns).
+   * The stressed copies of every training file, each drawing its blocks from these kinds: the mixture above (the
+   * only copy up to 1.4.0), and since 1.5.0 a copy with gapped opens only and one with gaps + a coarse grid (a
+   * gapped open breaks the exchange tie open = previous close that the Binance files are full of, and the network
+   * had learned that tie as a stand-in for the open).
    */
   stressCopies: [['gap', 'coarse', 'both'], ['gap'], ['both']],
   /** One resampled copy of every training file, by source timeframe (other timeframes, other volatility). */
