@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RowGroup } from 'hyparquet';
+import { CsvRowFormatter } from './csv-rows';
+import { RowGroupEncoder } from './parquet-groups';
 
 /** What a table thread makes: CSV lines, or Parquet row groups. */
 export type TableKind = 'csv' | 'parquet';
@@ -22,6 +24,30 @@ export interface TableTask {
 export interface TableChunk {
   bytes: Uint8Array;
   group?: RowGroup;
+}
+
+/**
+ * What makes the chunks of one table, on a table thread or on the main thread for short tables: CSV lines by a
+ * CsvRowFormatter, a Parquet row group by a RowGroupEncoder. A buffer given back by `recycle` once written is reused.
+ */
+export interface ChunkMaker {
+  make(columns: readonly ArrayLike<number>[], from: number, rows: number): TableChunk;
+  recycle(buffer: ArrayBuffer): void;
+}
+
+export function chunkMaker(kind: TableKind, header: readonly string[]): ChunkMaker {
+  if (kind === 'csv') {
+    const formatter = new CsvRowFormatter();
+    return {
+      make: (columns, from, rows) => ({ bytes: formatter.format(columns, from, rows) }),
+      recycle: (buffer) => formatter.recycle(buffer),
+    };
+  }
+  const encoder = new RowGroupEncoder(header);
+  return {
+    make: (columns, from, rows) => encoder.encode(columns, from, rows),
+    recycle: (buffer) => encoder.recycle(buffer),
+  };
 }
 
 /** What a table thread gives back: the chunk, tagged with its place. */

@@ -1,7 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { CsvRowFormatter } from './csv-rows';
-import { RowGroupEncoder } from './parquet-groups';
-import type { TableResult, TableTask, TableThreadData } from './table-pool';
+import { chunkMaker, type TableResult, type TableTask, type TableThreadData } from './table-pool';
 
 /**
  * A table thread of the command's output (table-pool.ts): for every task posted, the chunk made (CSV lines by
@@ -9,16 +7,13 @@ import type { TableResult, TableTask, TableThreadData } from './table-pool';
  * with the row group's metadata for Parquet; a buffer posted back once written is reused.
  */
 const { kind, header } = workerData as TableThreadData;
-const maker = kind === 'csv' ? new CsvRowFormatter() : new RowGroupEncoder(header);
+const maker = chunkMaker(kind, header);
 
 parentPort!.on('message', (task: TableTask | ArrayBuffer) => {
   if (task instanceof ArrayBuffer) {
     maker.recycle(task);
     return;
   }
-  const result: TableResult =
-    maker instanceof CsvRowFormatter
-      ? { seq: task.seq, bytes: maker.format(task.columns, 0, task.rows) }
-      : { seq: task.seq, ...maker.encode(task.columns, 0, task.rows) };
+  const result: TableResult = { seq: task.seq, ...maker.make(task.columns, 0, task.rows) };
   parentPort!.postMessage(result, [result.bytes.buffer as ArrayBuffer]);
 });

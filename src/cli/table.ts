@@ -1,9 +1,9 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Writer } from 'hyparquet-writer';
 import type { OutputSink } from './output';
-import { parquetSchema, relocate, RowGroupEncoder, ROW_GROUP_ROWS } from './parquet-groups';
-import { CsvRowFormatter, csvNumber } from './csv-rows';
-import { TablePool, tableThreads, type TableChunk } from './table-pool';
+import { parquetSchema, relocate, ROW_GROUP_ROWS } from './parquet-groups';
+import { csvNumber } from './csv-rows';
+import { chunkMaker, TablePool, tableThreads, type TableChunk, type TableKind } from './table-pool';
 
 /** Output formats, chosen by the `--out` extension: `.parquet` is Parquet, anything else (and stdout) CSV. */
 export type TableFormat = 'csv' | 'parquet';
@@ -42,32 +42,49 @@ export const ENCODE_THREADS_MIN_ROWS = 1 << 16;
 const CHUNK_ROWS = ROW_GROUP_ROWS;
 
 /**
- * CSV: the header, then the rows in chunks of CHUNK_ROWS formatted by a CsvRowFormatter, each handed to the sink
- * as it is done. A table of `rows` >= ENCODE_THREADS_MIN_ROWS (the expected total) is formatted on worker
- * threads while this thread writes, the same bytes.
+ * The chunk loop of both formats: rows in chunks of CHUNK_ROWS, each made by a ChunkMaker and handed to `deliver`
+ * in order. A table of `rows` >= ENCODE_THREADS_MIN_ROWS (the expected total) is made on worker threads
+ * (TablePool) while this thread delivers, the same bytes. `finish` waits for the last chunk.
  */
-export function csvTable(sink: OutputSink, header: readonly string[], rows = 0): TableWriter {
-  sink.write(`${header.join(',')}\n`);
-  // stdout queues what it is given: its bytes are never reused
+function chunkedTable(
+  kind: TableKind,
+  sink: OutputSink,
+  header: readonly string[],
+  rows: number,
+  deliver: (chunk: TableChunk) => void,
+): TableWriter {
+  // Bytes written to a file or pipe are written when sink.write returns; stdout queues them, so they are never reused.
   const reuse = sink.target.kind !== 'stdout';
-  const write = ({ bytes }: { bytes: Uint8Array }): void => sink.write(bytes);
-  const pool = rows >= ENCODE_THREADS_MIN_ROWS ? new TablePool('csv', header, tableThreads(), write, reuse) : null;
-  const formatter = pool ? null : new CsvRowFormatter();
+  const pool = rows >= ENCODE_THREADS_MIN_ROWS ? new TablePool(kind, header, tableThreads(), deliver, reuse) : null;
+  const maker = pool ? null : chunkMaker(kind, header);
   return {
     async write(columns, start, count) {
       for (let from = start; from < start + count; from += CHUNK_ROWS) {
         const n = Math.min(start + count, from + CHUNK_ROWS) - from;
         if (pool) await pool.run(columns, from, n);
         else {
-          const bytes = formatter!.format(columns, from, n);
-          write({ bytes });
-          if (reuse) formatter!.recycle(bytes.buffer as ArrayBuffer);
+          const chunk = maker!.make(columns, from, n);
+          deliver(chunk);
+          if (reuse) maker!.recycle(chunk.bytes.buffer as ArrayBuffer);
+          await sink.drain();
         }
       }
       await sink.drain();
     },
     async finish() {
       await pool?.finish();
+    },
+  };
+}
+
+/** CSV: the header, then the rows (chunkedTable), each chunk's lines handed to the sink as they are done. */
+export function csvTable(sink: OutputSink, header: readonly string[], rows = 0): TableWriter {
+  sink.write(`${header.join(',')}\n`);
+  const chunks = chunkedTable('csv', sink, header, rows, ({ bytes }) => sink.write(bytes));
+  return {
+    write: (columns, start, count) => chunks.write(columns, start, count),
+    async finish() {
+      await chunks.finish();
       await sink.drain();
     },
   };
@@ -107,8 +124,7 @@ function sinkWriter(sink: OutputSink, chunk = 1 << 20): Writer & { appendGroup(b
  * Parquet through hyparquet-writer: `time` as INT64 epoch ms, every other column DOUBLE with nulls for empty
  * values (parquetSchema); row groups of ROW_GROUP_ROWS, each encoded on its own (RowGroupEncoder) and written
  * as it comes, its offsets moved to its place in the file (relocate); the footer is the ParquetWriter's, over
- * the row groups written. A table of `rows` >= ENCODE_THREADS_MIN_ROWS (the expected total) is encoded on
- * worker threads while this thread writes, the same bytes.
+ * the row groups written. Row groups are made by chunkedTable (on worker threads for long tables).
  */
 export function parquetTable(sink: OutputSink, header: readonly string[], rows = 0): TableWriter {
   const out = sinkWriter(sink);
@@ -124,25 +140,11 @@ export function parquetTable(sink: OutputSink, header: readonly string[], rows =
     file.num_rows += group.num_rows;
     out.appendGroup(bytes);
   };
-  // Bytes written to a file or pipe are written when sink.write returns (stdout queues them).
-  const reuse = sink.target.kind !== 'stdout';
-  const pool = rows >= ENCODE_THREADS_MIN_ROWS ? new TablePool('parquet', header, tableThreads(), append, reuse) : null;
-  const encoder = pool ? null : new RowGroupEncoder(header);
+  const chunks = chunkedTable('parquet', sink, header, rows, append);
   return {
-    async write(columns, start, count) {
-      for (let from = start; from < start + count; from += ROW_GROUP_ROWS) {
-        const n = Math.min(start + count, from + ROW_GROUP_ROWS) - from;
-        if (pool) await pool.run(columns, from, n);
-        else {
-          const encoded = encoder!.encode(columns, from, n);
-          append(encoded);
-          if (reuse) encoder!.recycle(encoded.bytes.buffer as ArrayBuffer);
-          await sink.drain();
-        }
-      }
-    },
+    write: (columns, start, count) => chunks.write(columns, start, count),
     async finish() {
-      await pool?.finish();
+      await chunks.finish();
       await file.finish();
       await sink.drain();
     },
