@@ -1,4 +1,4 @@
-import type { Candle } from '../../src/core/candles/candle';
+import type { Candle, CandleColumns } from '../../src/core/candles/candle';
 import { SimulatedMarket } from '../../src/core/sim/simulated-market';
 
 /** `n` closed 1h candles of the deterministic simulated market (no real data needed). */
@@ -30,4 +30,14 @@ export function withOpenGaps(candles: readonly Candle[]): Candle[] {
     const open = opens[i % opens.length]!;
     return { ...c, open, high: Math.max(c.high, open), low: Math.min(c.low, open) };
   });
+}
+
+/** Exchange-like ties, in place: every open equal to the previous close (high and low widen to keep the candle valid). */
+export function tieOpens(cols: CandleColumns): CandleColumns {
+  for (let i = 1; i < cols.open.length; i++) {
+    cols.open[i] = cols.close[i - 1]!;
+    cols.high[i] = Math.max(cols.high[i]!, cols.open[i]!);
+    cols.low[i] = Math.min(cols.low[i]!, cols.open[i]!);
+  }
+  return cols;
 }

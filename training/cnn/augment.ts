@@ -3,6 +3,7 @@ import { PATTERN_NAMES } from '../../src/core/patterns/names';
 import { WINDOW_LENGTH } from '../../src/core/patterns/window';
 import { mulberry32, normalFrom } from '../../src/core/util/random';
 import type { LabelFn } from './data';
+import { within } from './stress';
 import { packLabels } from './data';
 import type { Source, WindowSet } from './dataset';
 
@@ -21,10 +22,6 @@ export interface AugmentConfig {
   gapShare?: number;
   /** Gapped copies: chance that a candle is shifted and the shift's scale (mean ranges), drawn per copy. */
   gap?: { probability: readonly [number, number]; scale: readonly [number, number] };
-}
-
-function within([lo, hi]: readonly [number, number], rand: () => number): number {
-  return lo + (hi - lo) * rand();
 }
 
 /** Smallest positive step between consecutive closes: the price grid (tick) the perturbed prices snap to. */

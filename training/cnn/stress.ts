@@ -12,6 +12,11 @@ import { mulberry32, normalFrom } from '../../src/core/util/random';
  *   grid, which makes flat bodies, equal highs/lows and opens equal to closes common.
  */
 
+/** A number drawn uniformly from `[lo, hi]` with `rand`. */
+export function within([lo, hi]: readonly [number, number], rand: () => number): number {
+  return lo + (hi - lo) * rand();
+}
+
 /** Mean high-low range of the (up to) `span` candles ending at each candle: the local price scale. */
 export function localRange(cols: CandleColumns, span = 20): Float64Array {
   const n = cols.close.length;
@@ -124,7 +129,6 @@ export function stressMix(cols: CandleColumns, o: StressMixOptions, seed: number
   const range = localRange(cols);
   const rand = mulberry32(seed);
   const normal = normalFrom(rand);
-  const within = ([a, b]: readonly [number, number]) => a + (b - a) * rand();
   for (let from = 0; from < cols.close.length; from += o.block) {
     const to = Math.min(cols.close.length, from + o.block);
     const kinds = o.kinds ?? ALL_KINDS;
@@ -135,7 +139,7 @@ export function stressMix(cols: CandleColumns, o: StressMixOptions, seed: number
         range,
         from,
         to,
-        { probability: within(o.gap.probability), scale: within(o.gap.scale) },
+        { probability: within(o.gap.probability, rand), scale: within(o.gap.scale, rand) },
         rand,
         normal,
       );

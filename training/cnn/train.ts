@@ -56,11 +56,8 @@ const WORK_DIR = process.env['CNN_WORK'] ?? resolve(repoRoot, 'training', '.work
 /** Weights to fine-tune from (TRAIN_CONFIG.warmStart); CNN_WARM_START overrides it, empty = from scratch. */
 const WARM_START: string | null = process.env['CNN_WARM_START'] ?? TRAIN_CONFIG.warmStart;
 /** CNN_LR="peak,final,warmup" overrides TRAIN_CONFIG.learningRate (experiments). */
-const LEARNING_RATE = process.env['CNN_LR']
-  ? (([peak, final, warmupSteps]) => ({ peak: peak!, final: final!, warmupSteps: warmupSteps! }))(
-      process.env['CNN_LR'].split(',').map(Number),
-    )
-  : TRAIN_CONFIG.learningRate;
+const LR = process.env['CNN_LR']?.split(',').map(Number);
+const LEARNING_RATE = LR ? { peak: LR[0]!, final: LR[1]!, warmupSteps: LR[2]! } : TRAIN_CONFIG.learningRate;
 const PYTHON = process.env['CANDLECAST_PYTHON'] ?? '/usr/bin/python3';
 /** Data files to train on: TRAIN_CONFIG.files, or a comma-separated subset for smoke runs (CNN_FILES). */
 const FILES: readonly string[] = process.env['CNN_FILES']?.split(',') ?? TRAIN_CONFIG.files;

@@ -5,16 +5,10 @@ import { detectPatterns } from '../../../src/core/patterns/rules';
 import { perturbedSources } from '../../../training/cnn/augment';
 import { packLabels } from '../../../training/cnn/data';
 import { setLabels, windowSet, type Source } from '../../../training/cnn/dataset';
-import { simulatedCandles } from '../../helpers/synthetic';
+import { simulatedCandles, tieOpens } from '../../helpers/synthetic';
 
 describe('perturbed copies of rare-pattern windows', () => {
-  const cols = toColumns(simulatedCandles(3000, 4));
-  // Exchange-like ties: every open equals the previous close.
-  for (let i = 1; i < cols.open.length; i++) {
-    cols.open[i] = cols.close[i - 1]!;
-    cols.high[i] = Math.max(cols.high[i]!, cols.open[i]!);
-    cols.low[i] = Math.min(cols.low[i]!, cols.open[i]!);
-  }
+  const cols = tieOpens(toColumns(simulatedCandles(3000, 4)));
   const source: Source = {
     file: 'sim',
     mirrored: false,

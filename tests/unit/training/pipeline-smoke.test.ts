@@ -21,7 +21,7 @@ import { loadPriceEnsembleFromDir } from '../../../src/core/models/price-ensembl
 import { formatCandlesCsv } from '../../../src/feeds/csv';
 import { exportFeatures, type TrainingConfig } from '../../../training/ensemble/export-features';
 import { checkParity } from '../../../training/ensemble/parity';
-import { ENSEMBLE_DIR, pythonProblem, runTrainPy } from '../../../training/ensemble/python';
+import { ENSEMBLE_DIR, pythonProblem, runTrainPy, type TrainArgs } from '../../../training/ensemble/python';
 import { CANDLES_DIR, hasCandleData, loadCandles } from '../../helpers/data';
 
 const problem = pythonProblem();
@@ -66,17 +66,23 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
   const work = (name: string): string => join(dir, name);
   const report = (name: string): Report =>
     JSON.parse(readFileSync(join(work(name), 'native', 'report.json'), 'utf8')) as Report;
+  /** Trains the smoke config into work(name), with train.py's control switches if given; returns its report. */
+  const trainAs = (name: string, control: Pick<TrainArgs, 'shuffleTargets' | 'injectTarget'> = {}): Report => {
+    runTrainPy({
+      data: work('data'),
+      config: SMOKE_CONFIG,
+      out: join(work(name), 'models'),
+      work: join(work(name), 'native'),
+      ...control,
+    });
+    return report(name);
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'candlecast-ensemble-smoke-'));
     const config = JSON.parse(readFileSync(SMOKE_CONFIG, 'utf8')) as TrainingConfig;
     exportFeatures(config, CANDLES_DIR, work('data'), () => undefined);
-    runTrainPy({
-      data: work('data'),
-      config: SMOKE_CONFIG,
-      out: join(work('main'), 'models'),
-      work: join(work('main'), 'native'),
-    });
+    trainAs('main');
     ensemble = await loadPriceEnsembleFromDir(join(work('main'), 'models'));
   });
 
@@ -146,28 +152,14 @@ describe.skipIf(skip)('price ensemble smoke pipeline (export -> train -> ONNX ->
   });
 
   it('no leakage: training on shuffled targets collapses the walk-forward IC to ~0', () => {
-    runTrainPy({
-      data: work('data'),
-      config: SMOKE_CONFIG,
-      out: join(work('shuffled'), 'models'),
-      work: join(work('shuffled'), 'native'),
-      shuffleTargets: true,
-    });
-    const wf = report('shuffled').metrics.walk_forward;
+    const wf = trainAs('shuffled', { shuffleTargets: true }).metrics.walk_forward;
     for (const tf of ['1m', '15m']) {
       for (const h of ['1', '5']) expect(Math.abs(wf[tf]![h]!.model.ic!), `${tf} h=${h}`).toBeLessThan(0.1);
     }
   });
 
   it('positive control: the same harness finds a planted signal (target injected as an input)', () => {
-    runTrainPy({
-      data: work('data'),
-      config: SMOKE_CONFIG,
-      out: join(work('injected'), 'models'),
-      work: join(work('injected'), 'native'),
-      injectTarget: true,
-    });
-    const wf = report('injected').metrics.walk_forward;
+    const wf = trainAs('injected', { injectTarget: true }).metrics.walk_forward;
     for (const tf of ['1m', '15m']) {
       for (const h of ['1', '5']) expect(wf[tf]![h]!.model.ic!, `${tf} h=${h}`).toBeGreaterThan(0.8);
     }

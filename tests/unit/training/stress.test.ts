@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toColumns, type CandleColumns } from '../../../src/core/candles/candle';
 import { coarseTicks, gapOpens, localRange, stressMix, type StressMixOptions } from '../../../training/cnn/stress';
-import { simulatedCandles } from '../../helpers/synthetic';
-
-/** Binance-like candles: every open equals the previous close. */
-function tiedCandles(n: number, seed: number): CandleColumns {
-  const cols = toColumns(simulatedCandles(n, seed));
-  for (let i = 1; i < n; i++) {
-    cols.open[i] = cols.close[i - 1]!;
-    cols.high[i] = Math.max(cols.high[i]!, cols.open[i]!);
-    cols.low[i] = Math.min(cols.low[i]!, cols.open[i]!);
-  }
-  return cols;
-}
+import { simulatedCandles, tieOpens } from '../../helpers/synthetic';
 
 /** Offset of candle i from the original if it moved as a whole (shape kept), else NaN. */
 function wholeShift(a: CandleColumns, b: CandleColumns, i: number): number {
@@ -30,7 +19,7 @@ const OPTIONS: StressMixOptions = {
 };
 
 describe('market stress transforms (training/cnn/stress.ts)', () => {
-  const cols = tiedCandles(2000, 7);
+  const cols = tieOpens(toColumns(simulatedCandles(2000, 7))); // Binance-like: open = previous close
   const range = localRange(cols);
 
   it('gapOpens shifts whole candles, so opens leave the previous close while shapes stay', () => {
