@@ -1,7 +1,13 @@
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.5.0',
+  version: 'pattern-cnn-1.6.0',
   seed: 20261124,
+  /**
+   * Seed of train.py's batch draws (which windows, which hard-mining candidates). Up to 1.5.0 it was `seed`; a stage
+   * that continues from the last on the same data draws a fresh stream so it does not revisit the last stage's batches
+   * (1.6.0's stage k, below: seed + k).
+   */
+  drawSeed: 20261124 + 10,
   /**
    * Every file of ../shared/data/candles except FOREIGN_FILES: Binance spot (10+ symbols, 1m, 5m, 15m, 1h, 1d),
    * OKX and Bybit perpetuals, Bybit spot and EUR/USD 1m.
@@ -122,13 +128,16 @@ export const TRAIN_CONFIG = {
    *  2. + the 'both' stressed copy, hard-mining candidates 8;
    *  3. + rare below 40,000, 80,000 copies;
    *  4. + at most 50 copies per window (`warm-start/pattern-cnn-1.5.0-stage4.weights.bin`, kept);
-   *  5. this config: 120,000 copies, gapShare 0.6 (`npm run train:cnn`).
-   * Trained from scratch instead (24,000 steps, peak 2e-3, stage 1's data) it scored lower everywhere (held-out
-   * 0.905, foreign 0.900, gap opens 0.872). 1.1.0's, 1.3.0's, 1.4.0's and stage 4's weights are kept here. The NumPy
+   *  5. 120,000 copies, gapShare 0.6: pattern-cnn-1.5.0 (commit 430f2ba).
+   * 1.6.0 continued from 1.5.0 with the same data (this config) in five more stages of 12,000 steps, stage k drawing
+   * its batches with `drawSeed` = seed + k (6..10); `npm run train:cnn` reruns the last from stage 9's weights
+   * (`warm-start/pattern-cnn-1.6.0-stage9.weights.bin`). Trained from scratch instead (24,000 steps, peak 2e-3,
+   * stage 1's data) it scored lower everywhere (held-out 0.905, foreign 0.900, gap opens 0.872). 1.1.0's, 1.3.0's,
+   * 1.4.0's, 1.5.0's stage 4 and 1.6.0's stage 9 weights are kept here. The NumPy
    * trainer runs 4,000-9,500 windows/s on the 2-core machine alone (more data, slower; a 12,000-step stage: 6-14
    * min), 500-1,200 when the machine is shared.
    */
-  warmStart: 'training/cnn/warm-start/pattern-cnn-1.5.0-stage4.weights.bin',
+  warmStart: 'training/cnn/warm-start/pattern-cnn-1.6.0-stage9.weights.bin',
   steps: 12000,
   /** Adam with linear warm-up then cosine decay from peak to final (5e-4 up to 1.3.0). */
   learningRate: { peak: 3e-4, final: 1e-5, warmupSteps: 100 },

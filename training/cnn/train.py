@@ -196,7 +196,7 @@ def main():
             offset += p.size
         print(f"warm start from {cfg['initWeights']}", flush=True)
     opt = Adam(params)
-    rng = np.random.default_rng(cfg["seed"] ^ 0x9E3779B9)
+    rng = np.random.default_rng(cfg.get("drawSeed", cfg["seed"]) ^ 0x9E3779B9)
     B, steps = cfg["batchSize"], cfg["steps"]
     hard_n = int(round(B * cfg["hardMining"]["fraction"]))
     # Rows [perturbed_from, len(train_ends)) are the perturbed copies of rare-pattern windows (augment.ts): mostly

@@ -123,6 +123,7 @@ function runNumpyTrainer(
   writeFileSync(join(dataDir, 'train.i64'), new Uint8Array(ends.buffer));
   const config = {
     seed: TRAIN_CONFIG.seed,
+    drawSeed: TRAIN_CONFIG.drawSeed,
     batchSize: TRAIN_CONFIG.batchSize,
     steps: STEPS,
     learningRate: LEARNING_RATE,
