@@ -326,6 +326,7 @@ async function main(): Promise<void> {
       labels: 'rule detectors (src/core/patterns/rules) at the last candle of each window',
       training: {
         seed: TRAIN_CONFIG.seed,
+        draw_seed: TRAIN_CONFIG.drawSeed,
         steps: STEPS,
         batch_size: TRAIN_CONFIG.batchSize,
         learning_rate: LEARNING_RATE,
