@@ -58,6 +58,9 @@ const WARM_START: string | null = process.env['CNN_WARM_START'] ?? TRAIN_CONFIG.
 /** CNN_LR="peak,final,warmup" overrides TRAIN_CONFIG.learningRate (experiments). */
 const LR = process.env['CNN_LR']?.split(',').map(Number);
 const LEARNING_RATE = LR ? { peak: LR[0]!, final: LR[1]!, warmupSteps: LR[2]! } : TRAIN_CONFIG.learningRate;
+/** CNN_TRAIN_ONLY=1: stop once train.py has trained; CNN_RESUME=1: finish such a run without training again. */
+const TRAIN_ONLY = process.env['CNN_TRAIN_ONLY'] === '1';
+const RESUME = process.env['CNN_RESUME'] === '1';
 const PYTHON = process.env['CANDLECAST_PYTHON'] ?? '/usr/bin/python3';
 /** Data files to train on: TRAIN_CONFIG.files, or a comma-separated subset for smoke runs (CNN_FILES). */
 const FILES: readonly string[] = process.env['CNN_FILES']?.split(',') ?? TRAIN_CONFIG.files;
@@ -78,17 +81,15 @@ function predictSet(w: CnnWeights, set: WindowSet, chunk = 2048): Float32Array {
 }
 
 /**
- * Hands the data to training/cnn/train.py (NumPy): every source's candles `[n, 5]` (float64) and labels
+ * Writes what training/cnn/train.py reads to `dataDir`: every source's candles `[n, 5]` (float64) and labels
  * `[n, 15]` concatenated, plus the global candle index of each training window's last candle.
  */
-function runNumpyTrainer(
+function writeTrainerData(
+  dataDir: string,
   sources: readonly Source[],
   train: WindowSet,
   trainLabels: Uint8Array,
-  perturbedFrom: number,
-): { weights: Float32Array; drawn: number[]; total: number; seconds: number } {
-  const dataDir = join(WORK_DIR, 'data');
-  const outDir = join(WORK_DIR, 'out');
+): void {
   mkdirSync(dataDir, { recursive: true });
   const offsets: number[] = [];
   let total = 0;
@@ -121,6 +122,20 @@ function runNumpyTrainer(
   writeFileSync(join(dataDir, 'cols.f64'), new Uint8Array(cols.buffer));
   writeFileSync(join(dataDir, 'labels.u8'), labels);
   writeFileSync(join(dataDir, 'train.i64'), new Uint8Array(ends.buffer));
+}
+
+/**
+ * Trains with training/cnn/train.py (NumPy) on the data writeTrainerData hands it, or (CNN_RESUME) takes the weights a
+ * CNN_TRAIN_ONLY run of this very config left, without writing the data again.
+ */
+function runNumpyTrainer(
+  sources: readonly Source[],
+  train: WindowSet,
+  trainLabels: Uint8Array,
+  perturbedFrom: number,
+): { weights: Float32Array; drawn: number[]; total: number; seconds: number } {
+  const dataDir = join(WORK_DIR, 'data');
+  const outDir = join(WORK_DIR, 'out');
   const config = {
     seed: TRAIN_CONFIG.seed,
     drawSeed: TRAIN_CONFIG.drawSeed,
@@ -134,12 +149,13 @@ function runNumpyTrainer(
     initWeights: WARM_START ? resolve(repoRoot, WARM_START) : null,
   };
   const configPath = join(WORK_DIR, 'config.json');
-  if (process.env['CNN_RESUME'] === '1') {
+  if (RESUME) {
     // Finish a run whose training already ended (CNN_TRAIN_ONLY): only if it trained with exactly this config.
     const before = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '(none)';
     if (before !== JSON.stringify(config)) throw new Error(`CNN_RESUME: ${configPath} is not this run's config`);
     log(`CNN_RESUME: using the weights train.py left in ${outDir}`);
   } else {
+    writeTrainerData(dataDir, sources, train, trainLabels);
     writeFileSync(configPath, JSON.stringify(config));
     log(`training with NumPy: ${PYTHON} training/cnn/train.py`);
     const res = spawnSync(PYTHON, [join(repoRoot, 'training', 'cnn', 'train.py'), dataDir, outDir, configPath], {
@@ -218,7 +234,7 @@ async function main(): Promise<void> {
   const trained = runNumpyTrainer(sources, train, trainLabels, base.n);
   const w = weightsFromFlat(trained.weights);
   const trainSeconds = trained.seconds;
-  if (process.env['CNN_TRAIN_ONLY'] === '1') {
+  if (TRAIN_ONLY) {
     log(`trained in ${trainSeconds.toFixed(0)} s; CNN_TRAIN_ONLY: weights left in ${join(WORK_DIR, 'out')}`);
     return;
   }
@@ -293,7 +309,7 @@ async function main(): Promise<void> {
     }
   }
   // A resumed run (CNN_RESUME) counts the training it resumes from.
-  const totalSeconds = (Date.now() - started) / 1000 + (process.env['CNN_RESUME'] === '1' ? trainSeconds : 0);
+  const totalSeconds = (Date.now() - started) / 1000 + (RESUME ? trainSeconds : 0);
   log(`training ${trainSeconds.toFixed(0)} s, total ${totalSeconds.toFixed(0)} s`);
 
   if (process.env['CNN_NO_MANIFEST'] !== '1') {
