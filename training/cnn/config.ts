@@ -1,13 +1,15 @@
+import type { PatternName } from '../../src/core/patterns/names';
+
 /** Everything that defines a training run of the pattern CNN; change it and the model version changes. */
 export const TRAIN_CONFIG = {
-  version: 'pattern-cnn-1.6.0',
+  version: 'pattern-cnn-1.7.0',
   seed: 20261124,
   /**
    * Seed of train.py's batch draws (which windows, which hard-mining candidates). Up to 1.5.0 it was `seed`; a stage
    * that continues from the last on the same data draws a fresh stream so it does not revisit the last stage's batches
-   * (1.6.0's stage k, below: seed + k).
+   * (stage k, below: seed + k).
    */
-  drawSeed: 20261124 + 10,
+  drawSeed: 20261124 + 15,
   /**
    * Every file of ../shared/data/candles except FOREIGN_FILES: Binance spot (10+ symbols, 1m, 5m, 15m, 1h, 1d),
    * OKX and Bybit perpetuals, Bybit spot and EUR/USD 1m.
@@ -130,21 +132,25 @@ export const TRAIN_CONFIG = {
    *  4. + at most 50 copies per window (`warm-start/pattern-cnn-1.5.0-stage4.weights.bin`, kept);
    *  5. 120,000 copies, gapShare 0.6: pattern-cnn-1.5.0 (commit 430f2ba).
    * 1.6.0 continued from 1.5.0 with the same data (this config) in five more stages of 12,000 steps, stage k drawing
-   * its batches with `drawSeed` = seed + k (6..10); `npm run train:cnn` reruns the last from stage 9's weights
-   * (`warm-start/pattern-cnn-1.6.0-stage9.weights.bin`). Trained from scratch instead (24,000 steps, peak 2e-3,
-   * stage 1's data) it scored lower everywhere (held-out 0.905, foreign 0.900, gap opens 0.872). 1.1.0's, 1.3.0's,
-   * 1.4.0's, 1.5.0's stage 4 and 1.6.0's stage 9 weights are kept here. The NumPy
+   * its batches with `drawSeed` = seed + k (6..10). 1.7.0 continued from 1.6.0 in five more stages (11..15) on the
+   * same data with `patternWeights` (below) three_white_soldiers / three_black_crows 4/3, 6/4, 6/8, 10/8 and, in stage
+   * 15, 10/8 with the hidden dense layer widened from 128 to 256 units (model.ts HIDDEN; train.py widens stage 14's
+   * weights without changing what they compute); `npm run train:cnn` reruns stage 15 from stage 14's weights
+   * (`warm-start/pattern-cnn-1.7.0-stage14.weights.bin`; 1.6.0's stage 9 file is in git history, commit 7ff3004).
+   * Trained from scratch instead (24,000 steps, peak 2e-3, stage 1's data, 128 hidden units) it scored lower
+   * everywhere (held-out 0.905, foreign 0.900, gap opens 0.872). 1.1.0's, 1.3.0's,
+   * 1.4.0's, 1.5.0's stage 4 and 1.7.0's stage 14 weights (all 128 hidden units) are kept here. The NumPy
    * trainer runs 4,000-9,500 windows/s on the 2-core machine alone (more data, slower; a 12,000-step stage: 6-14
    * min), 500-1,200 when the machine is shared.
    */
-  warmStart: 'training/cnn/warm-start/pattern-cnn-1.6.0-stage9.weights.bin',
+  warmStart: 'training/cnn/warm-start/pattern-cnn-1.7.0-stage14.weights.bin',
   steps: 12000,
   /** Adam with linear warm-up then cosine decay from peak to final (5e-4 up to 1.3.0). */
   learningRate: { peak: 3e-4, final: 1e-5, warmupSteps: 100 },
   /**
-   * Class imbalance: this fraction of every batch is drawn class-balanced (a pattern chosen uniformly,
-   * then one of its training windows); the rest uniformly. The sampling prior is undone afterwards
-   * by shifting each output bias by logit(true rate) - logit(sampled rate).
+   * Class imbalance: this fraction of every batch is drawn class-balanced (a pattern chosen uniformly, or by
+   * `patternWeights` since 1.7.0, then one of its training windows); the rest uniformly. The sampling prior is
+   * undone afterwards by shifting each output bias by logit(true rate) - logit(sampled rate).
    */
   balancedFraction: 0.5,
   /**
@@ -158,6 +164,13 @@ export const TRAIN_CONFIG = {
    * positives and, above all, their near misses, which uniform draws would almost never reach (0.125 up to 1.3.0).
    */
   nearMissFraction: 0.25,
+  /**
+   * Per-pattern emphasis (train.py `lossWeights`, since 1.7.0): a listed pattern's output has its loss column (positives
+   * and negatives alike, so its calibrated optimum stays put) multiplied by the weight, and its class is drawn that many
+   * times as often in the class-balanced draws; unlisted patterns weigh 1. 1.6.0 missed one bar, three_white_soldiers
+   * on gapped opens (0.772), and met three_black_crows' held-out bar with no room (0.800). These are stage 15's.
+   */
+  patternWeights: { three_white_soldiers: 10, three_black_crows: 8 } as Partial<Record<PatternName, number>>,
 } as const;
 
 export type TrainConfig = typeof TRAIN_CONFIG;

@@ -5,15 +5,18 @@ import { mulberry32 } from '../../src/core/util/random';
 
 /**
  * The pattern CNN in its training form: three "same"-padded Conv1D blocks (32 -> 64 -> 128 channels,
- * kernel 3, ReLU), flatten, dense(128, ReLU), dense(15) + sigmoid. Each convolution is written as im2col + matMul so
+ * kernel 3, ReLU), flatten, dense(256, ReLU), dense(15) + sigmoid. Each convolution is written as im2col + matMul so
  * it trains on the wasm backend (which has no Conv2DBackpropFilter kernel); the weights keep the
  * Conv1D layout `[kernel, in, out]` so `toLayersModel` maps them one-to-one onto tf.layers.conv1d.
  */
 export const CONV_FILTERS = [32, 64, 128] as const;
 export const KERNEL_SIZE = 3;
 export const OUTPUTS = PATTERN_NAMES.length;
-/** Units of the hidden dense layer between the convolutions and the outputs. */
-export const HIDDEN = 128;
+/**
+ * Units of the hidden dense layer between the convolutions and the outputs: 256 since pattern-cnn-1.7.0 (128 before;
+ * train.py widens a 128-unit warm start without changing what it computes). train.py's HIDDEN is the same number.
+ */
+export const HIDDEN = 256;
 const FLAT = WINDOW_LENGTH * CONV_FILTERS[CONV_FILTERS.length - 1]!;
 
 export interface DenseWeights {
@@ -159,10 +162,19 @@ export function weightsFromFlat(values: Float32Array): CnnWeights {
   return { conv, hidden, dense: { kernel: take([HIDDEN, OUTPUTS]), bias: take([OUTPUTS]) } };
 }
 
-/** Mean sigmoid cross-entropy from logits z: y * softplus(-z) + (1 - y) * softplus(z) (the training loss). */
-export function sigmoidCrossEntropy(w: CnnWeights, x: tf.Tensor3D, y: tf.Tensor2D): tf.Scalar {
+/**
+ * Mean sigmoid cross-entropy from logits z: y * softplus(-z) + (1 - y) * softplus(z) (the training loss), each
+ * output's column multiplied by `columnWeights` when given (train.py's `lossWeights`).
+ */
+export function sigmoidCrossEntropy(
+  w: CnnWeights,
+  x: tf.Tensor3D,
+  y: tf.Tensor2D,
+  columnWeights?: readonly number[],
+): tf.Scalar {
   return tf.tidy(() => {
     const z = forwardLogits(w, x);
-    return tf.mean(tf.add(tf.mul(y, tf.softplus(tf.neg(z))), tf.mul(tf.sub(1, y), tf.softplus(z))));
+    const loss = tf.add(tf.mul(y, tf.softplus(tf.neg(z))), tf.mul(tf.sub(1, y), tf.softplus(z)));
+    return tf.mean(columnWeights ? tf.mul(loss, tf.tensor1d([...columnWeights])) : loss);
   });
 }

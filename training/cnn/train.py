@@ -3,7 +3,7 @@
 train.ts prepares the data (candles, rule labels, time-ordered splits) and calls this script; it hands the
 weights back to train.ts, which exports them to a TensorFlow.js conv1d LayersModel. The network is the one in
 model.ts, written the same way (im2col + matmul "same" Conv1D, kernel layout [k, in, out]):
-    conv1d(3, 32, relu) -> conv1d(3, 64, relu) -> conv1d(3, 128, relu) -> flatten -> dense(128, relu) -> dense(15) (+ sigmoid)
+    conv1d(3, 32, relu) -> conv1d(3, 64, relu) -> conv1d(3, 128, relu) -> flatten -> dense(256, relu) -> dense(15) (+ sigmoid)
 trained with Adam (tfjs defaults: beta1 0.9, beta2 0.999, epsilon 1e-7) on the mean sigmoid cross-entropy.
 Windows are normalised exactly as src/core/patterns/window.ts does (checked by tests/unit/training/numpy-trainer.test.ts).
 
@@ -23,7 +23,8 @@ import numpy as np
 WINDOW = 20
 FEATURES = 5
 K = 15
-HIDDEN = 128
+HIDDEN = 256  # 128 up to pattern-cnn-1.7.0's stage 14 (see warm_start)
+CONV_OUT = 128
 CLIP = 50.0
 FLAT_SCALE_FRACTION = 1e-6
 OPEN_GAP_MARGIN = 0.1
@@ -76,6 +77,37 @@ def init_params(seed, output_bias, filters=(32, 64, 128), k=3):
     return params
 
 
+def warm_start(params, flat):
+    """`params` with every weight but the output biases taken from the earlier weights `flat` (weights.f32 layout).
+
+    The earlier network may have a narrower hidden dense layer (pattern-cnn up to 1.7.0's stage 14 had 128 units): it is
+    widened Net2Net-style, the new units keeping their fresh incoming weights (halved) and getting zero outgoing weights,
+    so the widened network computes exactly what the earlier one did and training grows the new units from there.
+    """
+    conv = sum(p.size for p in params[:6])
+    hidden, rest = divmod(flat.size - conv - K, WINDOW * CONV_OUT + 1 + K)
+    if rest != 0 or not 0 < hidden <= HIDDEN:
+        raise SystemExit(f"{flat.size} weights fit no network of this shape with at most {HIDDEN} hidden units")
+    shapes = [p.shape for p in params[:6]] + [(WINDOW * CONV_OUT, hidden), (hidden,), (hidden, K)]
+    out = [p.copy() for p in params]
+    offset = 0
+    for i, shape in enumerate(shapes):
+        n = int(np.prod(shape))
+        earlier = flat[offset : offset + n].reshape(shape)
+        offset += n
+        if i < 6:
+            out[i] = earlier.copy()
+        elif i == 6:
+            out[6][:, hidden:] *= 0.5
+            out[6][:, :hidden] = earlier
+        elif i == 7:
+            out[7][:hidden] = earlier
+        else:
+            out[8][:hidden] = earlier
+            out[8][hidden:] = 0
+    return out, hidden
+
+
 def im2col(h):
     """[B, T, C] -> [B*T, 3C] with taps t-1, t, t+1 (zero padded), matching kernel[k, in, out].reshape(3C, out)."""
     b, t, c = h.shape
@@ -118,12 +150,14 @@ def bce(logits, y):
     return np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
 
 
-def loss_and_grads(params, x, y):
-    """Mean sigmoid cross-entropy over B x 15 and its gradients (same order as params)."""
+def loss_and_grads(params, x, y, weights=None):
+    """Mean sigmoid cross-entropy over B x 15 (each output's column times `weights`, default 1) and its gradients
+    (same order as params)."""
     b, t, _ = x.shape
     logits, (cache, flat, zh, hidden) = forward(params, x)
-    loss = np.mean(bce(logits, y))
-    dlogits = (0.5 * (1.0 + np.tanh(0.5 * logits)) - y).astype(np.float32) / np.float32(logits.size)
+    w = np.ones(K, dtype=np.float32) if weights is None else weights
+    loss = np.mean(bce(logits, y) * w)
+    dlogits = (0.5 * (1.0 + np.tanh(0.5 * logits)) - y).astype(np.float32) * w / np.float32(logits.size)
     grads = [None] * 10
     grads[8] = hidden.T @ dlogits
     grads[9] = dlogits.sum(0)
@@ -186,15 +220,8 @@ def main():
     if cfg.get("initWeights"):
         # Fine-tuning: start from earlier weights (same layout as weights.f32), keeping the fresh output biases
         # (the earlier ones had their sampling prior removed, see train.ts).
-        flat = np.fromfile(cfg["initWeights"], dtype=np.float32)
-        if flat.size != sum(p.size for p in params):
-            raise SystemExit(f"{cfg['initWeights']}: {flat.size} weights, the network has {sum(p.size for p in params)}")
-        offset = 0
-        for i, p in enumerate(params):
-            if i < len(params) - 1:
-                params[i] = flat[offset : offset + p.size].reshape(p.shape).copy()
-            offset += p.size
-        print(f"warm start from {cfg['initWeights']}", flush=True)
+        params, hidden = warm_start(params, np.fromfile(cfg["initWeights"], dtype=np.float32))
+        print(f"warm start from {cfg['initWeights']} ({hidden} hidden units, {HIDDEN} now)", flush=True)
     opt = Adam(params)
     rng = np.random.default_rng(cfg.get("drawSeed", cfg["seed"]) ^ 0x9E3779B9)
     B, steps = cfg["batchSize"], cfg["steps"]
@@ -204,6 +231,11 @@ def main():
     perturbed_from = int(cfg["perturbedFrom"])
     near_n = int(round(B * cfg["nearMissFraction"])) if perturbed_from < len(train_ends) else 0
     hard_candidates = cfg["hardMining"]["candidates"]
+    # Per-pattern emphasis (config patternWeights, absent = none): an output's loss column is multiplied by its weight
+    # (positives and negatives alike, so its calibration optimum stays put) and its class is drawn that many times
+    # as often in the class-balanced draws.
+    weights = np.asarray(cfg["lossWeights"], dtype=np.float32) if cfg.get("lossWeights") else None
+    class_p = None if weights is None else weights[classes] / weights[classes].sum()
     lr_cfg = cfg["learningRate"]
     drawn = np.zeros(K)
     checkpoints = {int(c) for c in os.environ.get("CNN_CHECKPOINTS", "").split(",") if c}
@@ -211,7 +243,7 @@ def main():
     loss_sum = 0.0
     for step in range(steps):
         balanced = rng.random(B) < cfg["balancedFraction"]
-        c = rng.integers(0, len(classes), B)
+        c = rng.integers(0, len(classes), B) if class_p is None else rng.choice(len(classes), B, p=class_p)
         pick = flat_pos[offsets[c] + (rng.random(B) * counts[c]).astype(np.int64)]
         uniform = rng.integers(0, len(train_ends), B)
         rows = np.where(balanced, pick, uniform)
@@ -222,12 +254,12 @@ def main():
             # Hard-example mining: the last hard_n rows are the highest-loss of hard_n * candidates uniform windows.
             cand = rng.integers(0, len(train_ends), hard_n * hard_candidates)
             cand_logits, _ = forward(params, windows(cols, train_ends[cand]))
-            cand_loss = bce(cand_logits, train_y[cand]).sum(1)
+            cand_loss = (bce(cand_logits, train_y[cand]) * (1.0 if weights is None else weights)).sum(1)
             rows[B - hard_n :] = cand[np.argsort(-cand_loss, kind="stable")[:hard_n]]
         x = windows(cols, train_ends[rows])
         y = train_y[rows]
         drawn += y.sum(0)
-        loss, grads = loss_and_grads(params, x, y)
+        loss, grads = loss_and_grads(params, x, y, weights)
         lr = learning_rate(step, steps, lr_cfg["peak"], lr_cfg["final"], lr_cfg["warmupSteps"])
         opt.step(params, grads, lr)
         loss_sum += loss

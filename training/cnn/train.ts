@@ -45,7 +45,7 @@ import {
 import { saveLayersModel } from './export';
 import { writeManifestEntry } from './manifest';
 import { bestThreshold, evaluate, type Evaluation } from './metrics';
-import { forwardProbabilities, toLayersModel, weightsFromFlat, type CnnWeights } from './model';
+import { HIDDEN, forwardProbabilities, toLayersModel, weightsFromFlat, type CnnWeights } from './model';
 
 const K = PATTERN_NAMES.length;
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -147,6 +147,7 @@ function runNumpyTrainer(
     nearMissFraction: TRAIN_CONFIG.nearMissFraction,
     perturbedFrom,
     initWeights: WARM_START ? resolve(repoRoot, WARM_START) : null,
+    lossWeights: PATTERN_NAMES.map((p) => TRAIN_CONFIG.patternWeights[p] ?? 1),
   };
   const configPath = join(WORK_DIR, 'config.json');
   if (RESUME) {
@@ -331,8 +332,7 @@ async function main(): Promise<void> {
       created,
       path: 'pattern-cnn/model.json',
       format: 'tfjs-layers-model',
-      architecture:
-        'conv1d(3,32,relu,same) -> conv1d(3,64,relu,same) -> conv1d(3,128,relu,same) -> flatten -> dense(128,relu) -> dense(15,sigmoid)',
+      architecture: `conv1d(3,32,relu,same) -> conv1d(3,64,relu,same) -> conv1d(3,128,relu,same) -> flatten -> dense(${HIDDEN},relu) -> dense(15,sigmoid)`,
       input: {
         shape: [WINDOW_LENGTH, WINDOW_FEATURES],
         features: ['open', 'high', 'low', 'close', 'volume'],
@@ -349,6 +349,7 @@ async function main(): Promise<void> {
         balanced_fraction: TRAIN_CONFIG.balancedFraction,
         hard_mining: TRAIN_CONFIG.hardMining,
         near_miss_fraction: TRAIN_CONFIG.nearMissFraction,
+        pattern_weights: TRAIN_CONFIG.patternWeights,
         warm_start: WARM_START || null,
         backend: 'NumPy (train.py, im2col + matmul), fine-tuned from warm_start',
         seconds: Math.round(totalSeconds),

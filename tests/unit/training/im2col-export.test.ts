@@ -52,9 +52,9 @@ describe.each(['cpu', 'wasm'] as const)('im2col training graph vs exported conv1
       '64',
       '3x64x128',
       '128',
-      '2560x128',
-      '128',
-      '128x15',
+      '2560x256',
+      '256',
+      '256x15',
       '15',
     ]);
     model.dispose();

@@ -54,7 +54,39 @@ describe.skipIf(!hasPython)('NumPy trainer matches the tfjs im2col model', () =>
     }
   });
 
-  it('computes the same loss and gradients as tf.variableGrads', () => {
+  it('widens a warm start with fewer hidden units without changing its outputs', () => {
+    // Stage 15 of pattern-cnn-1.7.0 starts from stage 14's 128-unit weights in the 256-unit network.
+    python(
+      [
+        'import numpy as np, train',
+        'narrow = train.init_params(5, np.zeros(15))',
+        'rng = np.random.default_rng(3)',
+        'shapes = [p.shape for p in narrow[:6]] + [(2560, 128), (128,), (128, 15), (15,)]',
+        'narrow = [rng.normal(0, 0.05, s).astype(np.float32) for s in shapes]',
+        'flat = np.concatenate([p.ravel() for p in narrow])',
+        'wide, hidden = train.warm_start(train.init_params(7, np.zeros(15)), flat)',
+        'assert hidden == 128 and wide[6].shape == (2560, train.HIDDEN) and train.HIDDEN > 128, (hidden, wide[6].shape)',
+        'assert np.abs(wide[6][:, 128:]).max() > 0 and np.abs(wide[8][128:]).max() == 0',
+        'wide[9] = narrow[9]',
+        'x = rng.normal(0, 1, (32, 20, 5)).astype(np.float32)',
+        'd = np.abs(train.forward(wide, x)[0] - train.forward(narrow, x)[0]).max()',
+        'assert d < 1e-4, d',
+        'same, h = train.warm_start(train.init_params(7, np.zeros(15)), np.concatenate([p.ravel() for p in wide]))',
+        'assert h == train.HIDDEN and all(np.array_equal(a, b) for a, b in zip(same[:9], wide[:9]))',
+        'try:',
+        '    train.warm_start(train.init_params(7, np.zeros(15)), flat[:-1])',
+        '    raise AssertionError("a truncated file was accepted")',
+        'except SystemExit:',
+        '    pass',
+      ].join('\n'),
+    );
+  });
+
+  // Unweighted, and with train.py's per-pattern loss weights (config patternWeights).
+  it.each([
+    ['unweighted', undefined],
+    ['per-pattern weights', [1, 1, 1, 1, 1, 1, 1, 6, 4, 1, 1, 1, 1, 1, 0.5]],
+  ])('computes the same loss and gradients as tf.variableGrads (%s)', (_, weights) => {
     const rand = mulberry32(17);
     const B = 16;
     const w = initWeights(8);
@@ -85,14 +117,15 @@ describe.skipIf(!hasPython)('NumPy trainer matches the tfjs im2col model', () =>
         '    params[i] = flat[o:o + p.size].reshape(p.shape).copy(); o += p.size',
         `x = np.fromfile(${JSON.stringify(join(dir, 'x.f32'))}, dtype=np.float32).reshape(-1, 20, 5)`,
         `y = np.fromfile(${JSON.stringify(join(dir, 'y.f32'))}, dtype=np.float32).reshape(-1, 15)`,
-        'loss, grads = train.loss_and_grads(params, x, y)',
+        `weights = ${weights ? `np.array(${JSON.stringify(weights)}, dtype=np.float32)` : 'None'}`,
+        'loss, grads = train.loss_and_grads(params, x, y, weights)',
         `np.concatenate([[loss]] + [g.ravel() for g in grads]).astype(np.float32).tofile(${JSON.stringify(join(dir, 'g.f32'))})`,
       ].join('\n'),
     );
     const py = readF32(join(dir, 'g.f32'));
     const xt = tf.tensor3d(x, [B, WINDOW_LENGTH, WINDOW_FEATURES]);
     const yt = tf.tensor2d(y, [B, 15]);
-    const { value, grads } = tf.variableGrads(() => sigmoidCrossEntropy(w, xt, yt), vars);
+    const { value, grads } = tf.variableGrads(() => sigmoidCrossEntropy(w, xt, yt, weights), vars);
     expect(py[0]).toBeCloseTo(value.dataSync()[0]!, 5);
     let off = 1;
     for (const v of vars) {

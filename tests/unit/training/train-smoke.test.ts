@@ -58,7 +58,8 @@ describe.skipIf(!hasCandleData || (!hasNumpy && !ci))('npm run train:cnn (smoke:
       for (const p of PATTERN_NAMES) expect(cnn.thresholds[p]).toBeGreaterThan(0);
       const out = await cnn.predict(new Float32Array(2 * WINDOW_SIZE), 2);
       expect(out).toHaveLength(2 * PATTERN_NAMES.length);
-      expect(out.every((v) => v > 0 && v < 1)).toBe(true);
+      // Sigmoid outputs; a window of one flat price saturates (doji: exactly 1 in float32 for the 256-unit network).
+      expect(out.every((v) => v >= 0 && v <= 1)).toBe(true);
     } finally {
       cnn.dispose();
     }
