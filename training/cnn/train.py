@@ -23,8 +23,7 @@ import numpy as np
 WINDOW = 20
 FEATURES = 5
 K = 15
-HIDDEN = 256  # 128 up to pattern-cnn-1.7.0's stage 14 (see warm_start)
-CONV_OUT = 128
+HIDDEN = 256  # model.ts HIDDEN; 128 up to pattern-cnn-1.7.0's stage 14 (see warm_start)
 CLIP = 50.0
 FLAT_SCALE_FRACTION = 1e-6
 OPEN_GAP_MARGIN = 0.1
@@ -85,10 +84,11 @@ def warm_start(params, flat):
     so the widened network computes exactly what the earlier one did and training grows the new units from there.
     """
     conv = sum(p.size for p in params[:6])
-    hidden, rest = divmod(flat.size - conv - K, WINDOW * CONV_OUT + 1 + K)
+    flat_in = params[6].shape[0]  # flattened convolution output, WINDOW x last filters
+    hidden, rest = divmod(flat.size - conv - K, flat_in + 1 + K)
     if rest != 0 or not 0 < hidden <= HIDDEN:
         raise SystemExit(f"{flat.size} weights fit no network of this shape with at most {HIDDEN} hidden units")
-    shapes = [p.shape for p in params[:6]] + [(WINDOW * CONV_OUT, hidden), (hidden,), (hidden, K)]
+    shapes = [p.shape for p in params[:6]] + [(flat_in, hidden), (hidden,), (hidden, K)]
     out = [p.copy() for p in params]
     offset = 0
     for i, shape in enumerate(shapes):
